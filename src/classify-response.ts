@@ -1,0 +1,140 @@
+import {UploadProgressError} from './errors.js';
+import {parseRetryAfter} from './retry-policy.js';
+
+/**
+ * Decides, in one place, what an HTTP answer to a progress request means.
+ *
+ * Returns `null` for a usable event stream, else the error: final ones end the upload
+ * `failed`, transient ones are retried with backoff.
+ *
+ * @param serverMessage - the server's own words from the body (e.g. FastAPI's `detail`), if read
+ */
+export function classifyResponse(
+  response: Pick<Response, 'status' | 'headers'>,
+  uploadId: string,
+  attempt: number,
+  now: number,
+  serverMessage?: string,
+): UploadProgressError | null {
+  const {status} = response;
+  const base = {uploadId, status, attempt};
+  const said = serverMessage ? ` The server said: "${serverMessage}".` : '';
+
+  if (status === 204) {
+    // The SSE spec: 204 No Content tells the client to stop reconnecting.
+    return new UploadProgressError(
+      'no-content',
+      `The server has no progress to stream for this upload (HTTP 204).${said}`,
+      base,
+    );
+  }
+  if (status >= 200 && status < 300) {
+    const type = response.headers.get('content-type') ?? '';
+    if (type.split(';')[0]!.trim().toLowerCase() === 'text/event-stream') return null;
+    return new UploadProgressError(
+      'not-event-stream',
+      `The progress URL answered ${type ? `"${type}"` : 'without a content type'} instead of ` +
+        `text/event-stream: check the progressUrl option.`,
+      base,
+    );
+  }
+  if (status === 401) {
+    return new UploadProgressError(
+      'unauthorized',
+      `Not signed in: the server refused the progress request (HTTP 401).${said} Sign in again; ` +
+        `check the headers or credentials option.`,
+      base,
+    );
+  }
+  if (status === 403) {
+    return new UploadProgressError(
+      'forbidden',
+      `Not allowed: the server refused the progress request (HTTP 403).${said} Check the headers ` +
+        `or credentials option.`,
+      base,
+    );
+  }
+  if (status === 404 || status === 410) {
+    return new UploadProgressError(
+      'not-found',
+      `The server does not know this upload (HTTP ${status}): the id is wrong, or its session ` +
+        `expired (servers keep finished uploads about 60 s).${said}`,
+      base,
+    );
+  }
+  const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now);
+  if (status === 429) {
+    return new UploadProgressError(
+      'rate-limited',
+      `The server is rate-limiting progress requests (HTTP 429); retrying later.${said}`,
+      {...base, retryAfter},
+    );
+  }
+  if (status >= 500 || status === 408) {
+    return new UploadProgressError(
+      'server-error',
+      `The server failed to answer (HTTP ${status}); retrying.${said}`,
+      {...base, retryAfter},
+    );
+  }
+  return new UploadProgressError(
+    'http-status',
+    `The progress request was refused (HTTP ${status}).${said} Check the progressUrl option.`,
+    base,
+  );
+}
+
+/**
+ * Reads a short human message from an error answer: FastAPI's `{"detail": "..."}`, a
+ * `message` or `error` field, or a short plain-text body. Bounded in size and time, since a
+ * broken server may send headers and then nothing.
+ */
+export async function readServerMessage(
+  response: Response,
+  timeoutMs = 1000,
+): Promise<string | undefined> {
+  const type = response.headers.get('content-type') ?? '';
+  if (!response.body || !/json|text\/plain/i.test(type)) {
+    void response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  try {
+    while (text.length < 2048) {
+      const result = await Promise.race([reader.read(), timeout.then(() => null)]);
+      if (result === null || result.done) break;
+      text += decoder.decode(result.value, {stream: true});
+    }
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+    void reader.cancel().catch(() => undefined);
+  }
+  return extractMessage(text);
+}
+
+function extractMessage(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    if (parsed && typeof parsed === 'object') {
+      for (const key of ['detail', 'message', 'error'] as const) {
+        const value = (parsed as Record<string, unknown>)[key];
+        if (typeof value === 'string' && value) return clip(value);
+      }
+    }
+    return undefined;
+  } catch {
+    return trimmed.startsWith('<') ? undefined : clip(trimmed);
+  }
+}
+
+function clip(value: string): string {
+  return value.length > 200 ? `${value.slice(0, 199)}…` : value;
+}

@@ -1,0 +1,93 @@
+/**
+ * What went wrong, as one of a closed set of kinds.
+ *
+ * Final (the upload ends `failed`): `unauthorized`, `forbidden`, `not-found`, `no-content`,
+ * `not-event-stream`, `http-status`, `retries-exhausted`, `invalid-options`.
+ * Transient (the stream reconnects with backoff): `network`, `server-error`, `rate-limited`,
+ * `stream-ended`, `idle-timeout`, `event-too-large`.
+ * Reported while the stream goes on: `malformed-event`, `foreign-event`.
+ */
+export type UploadProgressErrorKind =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'no-content'
+  | 'not-event-stream'
+  | 'http-status'
+  | 'retries-exhausted'
+  | 'invalid-options'
+  | 'network'
+  | 'server-error'
+  | 'rate-limited'
+  | 'stream-ended'
+  | 'idle-timeout'
+  | 'event-too-large'
+  | 'malformed-event'
+  | 'foreign-event';
+
+const TRANSIENT: ReadonlySet<UploadProgressErrorKind> = new Set([
+  'network',
+  'server-error',
+  'rate-limited',
+  'stream-ended',
+  'idle-timeout',
+  'event-too-large',
+]);
+
+const REPORTED_ONLY: ReadonlySet<UploadProgressErrorKind> = new Set([
+  'malformed-event',
+  'foreign-event',
+]);
+
+/** Context carried by every {@link UploadProgressError}. */
+export interface UploadProgressErrorDetails {
+  uploadId: string;
+  /** The HTTP status of the answer, when there was one. */
+  status?: number | undefined;
+  /** The connection attempt (1-based) the error belongs to. */
+  attempt?: number | undefined;
+  /** Milliseconds the server asked to wait (`Retry-After`), when it did. */
+  retryAfter?: number | undefined;
+  /** The raw data of a malformed event (at most 200 characters). */
+  data?: string | undefined;
+  cause?: unknown;
+}
+
+/**
+ * The one error class of the SDK. `kind` says what happened; `message` says what to do.
+ *
+ * @example
+ * stream.addEventListener('error', (event) => {
+ *   const {error} = event.detail;
+ *   if (error.kind === 'unauthorized') redirectToLogin();
+ * });
+ */
+export class UploadProgressError extends Error {
+  override readonly name = 'UploadProgressError';
+  readonly kind: UploadProgressErrorKind;
+  readonly uploadId: string;
+  readonly status: number | undefined;
+  readonly attempt: number | undefined;
+  readonly retryAfter: number | undefined;
+  readonly data: string | undefined;
+
+  constructor(kind: UploadProgressErrorKind, message: string, details: UploadProgressErrorDetails) {
+    super(message, details.cause === undefined ? undefined : {cause: details.cause});
+    this.kind = kind;
+    this.uploadId = details.uploadId;
+    this.status = details.status;
+    this.attempt = details.attempt;
+    this.retryAfter = details.retryAfter;
+    this.data = details.data;
+  }
+
+  /** The stream reconnects after this error (with backoff). */
+  get transient(): boolean {
+    return TRANSIENT.has(this.kind);
+  }
+
+  /** The upload ends `failed` because of this error. */
+  get final(): boolean {
+    return !TRANSIENT.has(this.kind) && !REPORTED_ONLY.has(this.kind);
+  }
+}

@@ -1,0 +1,97 @@
+import type {UploadEntry, UploadProgress} from './types.js';
+
+/**
+ * What one snapshot can see, captured in O(uploads in flight): settled uploads live in an
+ * append-only log shared by every snapshot (each remembers how far it may read), in-flight
+ * ones in a small map copied per snapshot. Finished uploads cost a snapshot nothing.
+ */
+export interface SnapshotFrame {
+  /** Tracked ids in track order (replaced, never mutated, when the set changes). */
+  readonly order: readonly string[];
+  /** id → position in {@link settled}; append-only within one generation. */
+  readonly settledIndex: ReadonlyMap<string, number>;
+  readonly settled: readonly UploadEntry[];
+  /** How much of the settled log this snapshot sees. */
+  readonly settledCount: number;
+  readonly inFlight: ReadonlyMap<string, UploadEntry>;
+}
+
+function entryOf(frame: SnapshotFrame, id: string): UploadEntry | undefined {
+  const live = frame.inFlight.get(id);
+  if (live) return live;
+  const index = frame.settledIndex.get(id);
+  return index !== undefined && index < frame.settledCount ? frame.settled[index] : undefined;
+}
+
+/** A read-only map over a {@link SnapshotFrame}, iterating in track order. */
+abstract class FrameMap<V> implements ReadonlyMap<string, V> {
+  protected readonly frame: SnapshotFrame;
+  abstract readonly size: number;
+
+  constructor(frame: SnapshotFrame) {
+    this.frame = frame;
+  }
+
+  protected abstract pick(entry: UploadEntry): V | undefined;
+
+  get(id: string): V | undefined {
+    const entry = entryOf(this.frame, id);
+    return entry && this.pick(entry);
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  *entries(): MapIterator<[string, V]> {
+    for (const id of this.frame.order) {
+      const value = this.get(id);
+      if (value !== undefined) yield [id, value];
+    }
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [id] of this.entries()) yield id;
+  }
+
+  *values(): MapIterator<V> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, V]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: V, key: string, map: ReadonlyMap<string, V>) => void, thisArg?: unknown): void {
+    for (const [id, value] of this.entries()) callback.call(thisArg, value, id, this);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Map';
+  }
+}
+
+/** Every tracked upload. */
+export class UploadsView extends FrameMap<UploadEntry> {
+  get size(): number {
+    return this.frame.order.length;
+  }
+  protected pick(entry: UploadEntry): UploadEntry {
+    return entry;
+  }
+}
+
+/** Uploads whose first record has arrived. */
+export class ProgressMapView extends FrameMap<UploadProgress> {
+  readonly #size: number;
+  constructor(frame: SnapshotFrame, size: number) {
+    super(frame);
+    this.#size = size;
+  }
+  get size(): number {
+    return this.#size;
+  }
+  protected pick(entry: UploadEntry): UploadProgress | undefined {
+    return entry.progress ?? undefined;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The status an upload reports, exactly as the server sends it.
+ */
+export type UploadStatus = 'uploading' | 'completed' | 'failed';
+
+/**
+ * One progress record, as the server streams it (`event: progress`, `data: <JSON>`).
+ *
+ * The SDK normalises what it receives: optional fields are present (as `null` when the
+ * server left them out), byte counts are finite, non-negative integers, the percentage is
+ * in `0..100`, and a `completed` record has `uploaded_bytes === total_bytes`.
+ */
+export interface UploadProgress {
+  upload_id: string;
+  filename: string;
+  total_bytes: number;
+  uploaded_bytes: number;
+  status: UploadStatus;
+  /** The reason of a `failed` upload: the server's message, or the SDK's when the transport failed. */
+  error?: string | null;
+  started_at?: string | null;
+  completed_at?: string | null;
+  /** 0..100 */
+  progress_percentage: number;
+}
+
+/**
+ * Where a stream's connection stands.
+ *
+ * - `idle`: created, not started yet.
+ * - `waiting`: queued for one of the per-origin connection slots (see `maxConnections`).
+ * - `connecting`: request sent, no answer yet.
+ * - `open`: the event stream is being read.
+ * - `retrying`: the connection dropped or was refused for now; waiting out the backoff.
+ * - `closed`: finished (a terminal record arrived or was synthesised) or `close()` was called.
+ */
+export type ConnectionState = 'idle' | 'waiting' | 'connecting' | 'open' | 'retrying' | 'closed';
+
+/** Value-object form of {@link ConnectionState}, for code that prefers constants to strings. */
+export const ConnectionState = {
+  Idle: 'idle',
+  Waiting: 'waiting',
+  Connecting: 'connecting',
+  Open: 'open',
+  Retrying: 'retrying',
+  Closed: 'closed',
+} as const satisfies Record<string, ConnectionState>;
+
+/** Headers, or a (sync or async) function asked for them before every connection attempt. */
+export type HeadersOption = HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+
+/**
+ * Options shared by {@link UploadProgressStream} and {@link UploadProgressManager}.
+ */
+export interface ProgressOptions {
+  /**
+   * The progress endpoint: a template where `{upload_id}` is replaced by the encoded id, or
+   * a function returning the URL.
+   * @defaultValue `'/api/files/progress/{upload_id}'`
+   */
+  progressUrl?: string | ((uploadId: string) => string);
+  /** The `fetch` to use: tests, Node, or a wrapper that adds auth. @defaultValue `globalThis.fetch` */
+  fetch?: typeof fetch;
+  /** Extra request headers; a function is asked again before every connection attempt. */
+  headers?: HeadersOption;
+  /** Passed to `fetch`. @defaultValue `'same-origin'` (fetch's own default) */
+  credentials?: RequestCredentials;
+  /** Aborting it closes the stream (or every stream of a manager). */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds without a single byte (not even a `: ping` comment) after which the
+   * connection is treated as broken and reopened. `0` turns the check off.
+   * @defaultValue `45000`
+   */
+  idleTimeout?: number;
+  /** Reconnection policy. */
+  retry?: RetryOptions;
+  /**
+   * The most characters one event may buffer before the connection is treated as broken
+   * (a server that never ends a line must not grow memory without limit).
+   * @defaultValue `1_048_576`
+   */
+  maxEventSize?: number;
+  /**
+   * Connection slots per origin this stream or manager may use, counted together with
+   * every other stream of the page.
+   * @defaultValue `4`
+   */
+  maxConnections?: number;
+}
+
+/**
+ * Reconnection policy: capped exponential backoff with jitter. One place decides; see
+ * `retry-policy.ts`.
+ */
+export interface RetryOptions {
+  /** Delay before the first reconnection; a server's `retry:` field replaces it. @defaultValue `1000` */
+  initialDelay?: number;
+  /** Upper bound of the exponential delay, before jitter adds up to half again. @defaultValue `30000` */
+  maxDelay?: number;
+  /** Growth per consecutive failure. @defaultValue `2` */
+  factor?: number;
+  /**
+   * Consecutive failed attempts after which the upload ends `failed` ("lost contact with
+   * the server"). The count resets once a connection proves healthy.
+   * @defaultValue `8`
+   */
+  maxAttempts?: number;
+  /** Longest `Retry-After` honoured; longer ones are shortened to it. @defaultValue `120000` */
+  maxRetryAfter?: number;
+}
+
+/**
+ * What the manager knows of one tracked upload, including uploads whose first record has
+ * not arrived yet.
+ */
+export interface UploadEntry {
+  uploadId: string;
+  /** The last record received (or the terminal one synthesised on a transport failure). */
+  progress: UploadProgress | null;
+  /** From the progress record, else the name given to `track()`. */
+  filename: string | null;
+  /** From the progress record, else the size given to `track()`. */
+  totalBytes: number | null;
+  /** The connection's state; `closed` once settled. */
+  connection: ConnectionState;
+}
+
+/**
+ * Everything a UI needs about a set of uploads, rebuilt only when read after a change.
+ * The same object is returned until something changes, so it can be compared by identity.
+ */
+export interface UploadProgressSnapshot {
+  /** Uploads whose first record has arrived, in the order they were tracked. */
+  progressMap: ReadonlyMap<string, UploadProgress>;
+  /** Every tracked upload, in the order it was tracked, including those still waiting. */
+  uploads: ReadonlyMap<string, UploadEntry>;
+  /**
+   * Uploaded bytes over total bytes of every tracked upload, 0..100, never NaN; exactly 100
+   * only when {@link allCompleted}. Uploads without a known size count as not started,
+   * sized as given to `track()`, else as the mean of the known sizes.
+   */
+  overallPercentage: number;
+  /** Every tracked upload completed successfully (false when nothing is tracked). */
+  allCompleted: boolean;
+  /** Every tracked upload completed or failed (false when nothing is tracked). */
+  allSettled: boolean;
+  /** Number of tracked uploads. */
+  total: number;
+  /** Uploads whose first record has not arrived yet. */
+  pending: number;
+  uploading: number;
+  completed: number;
+  failed: number;
+  /** Uploads queued for a connection slot. */
+  waiting: number;
+  /** Sum of the uploaded bytes (failed uploads with the bytes they reached). */
+  uploadedBytes: number;
+  /** Sum of the sizes, with the estimates used by {@link overallPercentage}. */
+  totalBytes: number;
+  /** Smoothed bytes per second; `null` until there is enough to say. */
+  bytesPerSecond: number | null;
+  /** Seconds left at the smoothed speed; `null` when unknown. */
+  etaSeconds: number | null;
+}
+
+/** An upload given to {@link UploadProgressManager.track}: an id, or an id with what is known. */
+export type TrackedUpload =
+  | string
+  | {upload_id: string; filename?: string | undefined; total_bytes?: number | undefined};

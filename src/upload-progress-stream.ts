@@ -1,0 +1,397 @@
+import type {EventSourceMessage} from 'eventsource-parser';
+import {sleep} from './clock.js';
+import {originOf, type ConnectionTicket} from './connection-budget.js';
+import {UploadProgressError} from './errors.js';
+import {failedProgress, mergeProgress, parseProgress} from './normalize-progress.js';
+import {
+  buildHeaders,
+  resolveOptions,
+  type AdvancedOptions,
+  type ResolvedOptions,
+} from './resolve-options.js';
+import {reconnectDelay} from './retry-policy.js';
+import {readEventStream, type AttemptResult} from './sse-connection.js';
+import type {ConnectionState, ProgressOptions, UploadProgress} from './types.js';
+
+/**
+ * A connection that stayed open this long after delivering a record counts as healthy
+ * even if nothing changed (a proxy cutting idle connections, say), so the next
+ * reconnection starts from the shortest delay again.
+ */
+const HEALTHY_AFTER_MS = 10_000;
+
+/** Options of {@link UploadProgressStream}. */
+export interface UploadProgressStreamOptions extends ProgressOptions, AdvancedOptions {
+  /** What is known before the first record: shown in a failed record if none ever arrives. */
+  known?: {filename?: string | undefined; total_bytes?: number | undefined};
+}
+
+/** Events of {@link UploadProgressStream}, with their `detail`. */
+export interface UploadProgressStreamEventMap {
+  /** The record changed (including to its terminal state). */
+  progress: CustomEvent<{progress: UploadProgress}>;
+  /** The upload completed. */
+  completed: CustomEvent<{progress: UploadProgress}>;
+  /** The upload failed: the server said so (`error` null) or the transport failed for good. */
+  failed: CustomEvent<{progress: UploadProgress; error: UploadProgressError | null}>;
+  /** Anything that went wrong, including what was retried or skipped. */
+  error: CustomEvent<{error: UploadProgressError}>;
+  /** The connection state changed. */
+  statechange: CustomEvent<{state: ConnectionState}>;
+}
+
+type Listener = (progress: UploadProgress | null) => void;
+
+/**
+ * The progress of one upload, read from the server's event stream.
+ *
+ * It connects on its own (in a microtask, so listeners added right after construction miss
+ * nothing), reconnects with backoff when the connection drops, and always ends in a
+ * terminal record, `completed` or `failed`, after which it holds no connection.
+ *
+ * It is a store (`subscribe`/`getSnapshot`, so also a Svelte store and a fit for React's
+ * `useSyncExternalStore`) and an `EventTarget` (see {@link UploadProgressStreamEventMap}).
+ *
+ * @example
+ * const stream = new UploadProgressStream(uploadId, {headers: () => ({Authorization: token()})});
+ * const stop = stream.subscribe((progress) => {
+ *   if (progress) console.log(`${progress.filename}: ${progress.progress_percentage}%`);
+ * });
+ * stream.addEventListener('failed', (event) => alert(event.detail.progress.error));
+ */
+export class UploadProgressStream extends EventTarget {
+  /** The upload this stream follows. */
+  readonly uploadId: string;
+
+  readonly #options: ResolvedOptions;
+  readonly #known: UploadProgressStreamOptions['known'];
+  readonly #url: string;
+  readonly #origin: string;
+  readonly #listeners = new Set<Listener>();
+  readonly #listenedTypes = new Set<string>();
+  /** Aborted by `close()`: ends reading, sleeping and waiting at once. */
+  readonly #closer = new AbortController();
+  #attemptController: AbortController | undefined;
+  #progress: UploadProgress | null = null;
+  #state: ConnectionState = 'idle';
+  #error: UploadProgressError | null = null;
+  #ticket: ConnectionTicket | undefined;
+  #wake: ((granted: boolean) => void) | undefined;
+  #lastEventId: string | undefined;
+  #serverRetry: number | undefined;
+  #attempts = 0;
+  #failures = 0;
+  #closed = false;
+  #onSignalAbort: (() => void) | undefined;
+
+  /**
+   * @param uploadId - an id from the server's `upload_ids`
+   * @throws TypeError for an empty id; RangeError for options that cannot work
+   */
+  constructor(uploadId: string, options: UploadProgressStreamOptions = {}) {
+    super();
+    if (typeof uploadId !== 'string' || uploadId === '') {
+      throw new TypeError(`uploadId must be a non-empty string, got ${JSON.stringify(uploadId)}.`);
+    }
+    this.uploadId = uploadId;
+    this.#options = resolveOptions(options);
+    this.#known = options.known;
+    this.#url = this.#options.urlFor(uploadId);
+    this.#origin = originOf(this.#url);
+    const {signal} = this.#options;
+    if (signal) {
+      if (signal.aborted) {
+        this.close();
+        return;
+      }
+      this.#onSignalAbort = () => this.close();
+      signal.addEventListener('abort', this.#onSignalAbort, {once: true});
+    }
+    queueMicrotask(() => void this.#run());
+  }
+
+  /** Where the connection stands. */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The last error seen (transient or final), or `null`. */
+  get error(): UploadProgressError | null {
+    return this.#error;
+  }
+
+  /** The id of the last event the server sent with an `id:` field. */
+  get lastEventId(): string | undefined {
+    return this.#lastEventId;
+  }
+
+  /** True once a terminal record is in, or after `close()`. */
+  get closed(): boolean {
+    return this.#closed || this.#state === 'closed';
+  }
+
+  /**
+   * Calls `listener` at once with the current record (`null` before the first), then on
+   * every change. Nothing is called after `close()`.
+   * @returns a function that unsubscribes
+   */
+  subscribe(listener: Listener): () => void {
+    if (this.#closed) {
+      listener(this.#progress);
+      return () => undefined;
+    }
+    this.#listeners.add(listener);
+    listener(this.#progress);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  /** The current record: the same object until something changes. */
+  getSnapshot(): UploadProgress | null {
+    return this.#progress;
+  }
+
+  /** Stops at once: aborts the request, cancels the body, clears timers. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#listeners.clear();
+    this.#closer.abort();
+    this.#attemptController?.abort();
+    this.#releaseSlot();
+    this.#wake?.(false);
+    if (this.#onSignalAbort) this.#options.signal?.removeEventListener('abort', this.#onSignalAbort);
+    this.#state = 'closed';
+  }
+
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    // Events are only built for types someone listens to: the hot path stays cheap.
+    this.#listenedTypes.add(type);
+    super.addEventListener(type, listener, options);
+  }
+
+  async #run(): Promise<void> {
+    const {retry, clock} = this.#options;
+    while (!this.#closed) {
+      if (!(await this.#acquireSlot())) return;
+      this.#attempts++;
+      this.#setState('connecting');
+      const attempt = new AbortController();
+      this.#attemptController = attempt;
+      let delivered = false;
+      let changed = false;
+      let openedAt: number | undefined;
+      const result = await this.#connect(attempt.signal, {
+        onOpen: () => {
+          openedAt = clock.now();
+          this.#setState('open');
+        },
+        onEvent: (event) => {
+          const outcome = this.#handleEvent(event);
+          delivered ||= outcome !== 'skipped';
+          changed ||= outcome === 'changed';
+          if (this.#isSettled()) attempt.abort();
+        },
+        onRetry: (ms) => {
+          this.#serverRetry = ms;
+        },
+      });
+      this.#attemptController = undefined;
+      this.#releaseSlot();
+      if (this.#closed) return;
+      if (this.#isSettled()) return this.#finish();
+
+      const error =
+        result.kind === 'error'
+          ? result.error
+          : new UploadProgressError(
+              'stream-ended',
+              'The server ended the progress stream before the upload finished; reconnecting.',
+              {uploadId: this.uploadId, attempt: this.#attempts},
+            );
+      this.#report(error);
+      if (error.final) return this.#fail(error, error.message);
+
+      const healthy =
+        changed || (delivered && openedAt !== undefined && clock.now() - openedAt >= HEALTHY_AFTER_MS);
+      this.#failures = healthy ? 1 : this.#failures + 1;
+      if (this.#failures >= retry.maxAttempts) {
+        const spent = new UploadProgressError(
+          'retries-exhausted',
+          `Lost contact with the server after ${this.#failures} attempts (${error.message.replace(/;? ?reconnecting\.?$|;? ?retrying\.?$/, '')}).`,
+          {uploadId: this.uploadId, attempt: this.#attempts, status: error.status, cause: error},
+        );
+        this.#report(spent);
+        return this.#fail(spent, spent.message);
+      }
+      this.#setState('retrying');
+      const delay = reconnectDelay(
+        this.#failures,
+        retry,
+        this.#serverRetry,
+        error.retryAfter,
+        this.#options.random(),
+      );
+      if (!(await sleep(clock, delay, this.#closer.signal))) return;
+    }
+  }
+
+  async #connect(
+    signal: AbortSignal,
+    callbacks: Parameters<typeof readEventStream>[1],
+  ): Promise<AttemptResult> {
+    const context = {uploadId: this.uploadId, attempt: this.#attempts};
+    const fetchFn = this.#options.fetch ?? globalThis.fetch;
+    if (typeof fetchFn !== 'function') {
+      const message = 'No fetch is available here: pass the fetch option.';
+      return {kind: 'error', error: new UploadProgressError('invalid-options', message, context)};
+    }
+    let headers: Headers;
+    try {
+      headers = await buildHeaders(this.#options.headers, this.#lastEventId);
+    } catch (cause) {
+      const message = 'The headers option failed to provide headers; retrying.';
+      return {kind: 'error', error: new UploadProgressError('network', message, {...context, cause})};
+    }
+    if (signal.aborted) return {kind: 'stopped'};
+    return readEventStream(
+      {
+        url: this.#url,
+        fetch: fetchFn,
+        headers,
+        credentials: this.#options.credentials,
+        signal,
+        idleTimeout: this.#options.idleTimeout,
+        maxEventSize: this.#options.maxEventSize,
+        clock: this.#options.clock,
+        uploadId: this.uploadId,
+        attempt: this.#attempts,
+      },
+      callbacks,
+    );
+  }
+
+  #handleEvent(event: EventSourceMessage): 'skipped' | 'same' | 'changed' {
+    if (this.#closed || this.#isSettled()) return 'skipped';
+    if (event.id !== undefined) this.#lastEventId = event.id;
+    // Named `progress` events (the seed) and unnamed ones (`message`) carry records.
+    if (event.event !== undefined && event.event !== 'progress' && event.event !== 'message') {
+      return 'skipped';
+    }
+    const parsed = parseProgress(event.data, this.uploadId);
+    if (!parsed.ok) {
+      this.#report(
+        new UploadProgressError(
+          parsed.foreign ? 'foreign-event' : 'malformed-event',
+          `Skipped an event: ${parsed.reason}.`,
+          {uploadId: this.uploadId, attempt: this.#attempts, data: event.data.slice(0, 200)},
+        ),
+      );
+      return 'skipped';
+    }
+    const next = mergeProgress(this.#progress, parsed.record, this.uploadId);
+    if (next === this.#progress) return 'same';
+    this.#setProgress(next, null);
+    return 'changed';
+  }
+
+  #acquireSlot(): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+      this.#ticket = this.#options.budget.request(
+        this.#origin,
+        this.#options.maxConnections,
+        () => resolve(true),
+      );
+      if (!this.#ticket.granted) this.#setState('waiting');
+    }).finally(() => {
+      this.#wake = undefined;
+    }) as Promise<boolean>;
+  }
+
+  #releaseSlot(): void {
+    this.#ticket?.release();
+    this.#ticket = undefined;
+  }
+
+  #isSettled(): boolean {
+    return this.#progress !== null && this.#progress.status !== 'uploading';
+  }
+
+  #fail(error: UploadProgressError, reason: string): void {
+    this.#setProgress(failedProgress(this.#progress, this.uploadId, reason, this.#known), error);
+    this.#finish();
+  }
+
+  #finish(): void {
+    this.#setState('closed');
+    this.#listeners.clear();
+    if (this.#onSignalAbort) this.#options.signal?.removeEventListener('abort', this.#onSignalAbort);
+  }
+
+  #setProgress(progress: UploadProgress, error: UploadProgressError | null): void {
+    this.#progress = progress;
+    for (const listener of this.#listeners) {
+      if (this.#closed) return;
+      callSafely(listener, progress);
+    }
+    if (this.#closed) return;
+    this.#emit('progress', {progress});
+    if (progress.status === 'completed') this.#emit('completed', {progress});
+    else if (progress.status === 'failed') this.#emit('failed', {progress, error});
+  }
+
+  #setState(state: ConnectionState): void {
+    if (this.#state === state || this.#closed) return;
+    this.#state = state;
+    this.#emit('statechange', {state});
+  }
+
+  #report(error: UploadProgressError): void {
+    this.#error = error;
+    this.#emit('error', {error});
+  }
+
+  #emit<K extends keyof UploadProgressStreamEventMap>(
+    type: K,
+    detail: UploadProgressStreamEventMap[K]['detail'],
+  ): void {
+    if (this.#closed || !this.#listenedTypes.has(type)) return;
+    this.dispatchEvent(new CustomEvent(type, {detail}));
+  }
+}
+
+// Typed addEventListener for users, by declaration merging (the pattern lib.dom uses).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface UploadProgressStream {
+  addEventListener<K extends keyof UploadProgressStreamEventMap>(
+    type: K,
+    listener: (this: UploadProgressStream, event: UploadProgressStreamEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof UploadProgressStreamEventMap>(
+    type: K,
+    listener: (this: UploadProgressStream, event: UploadProgressStreamEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+}
+
+/** A listener that throws must not stop the others, nor the stream. */
+export function callSafely<T>(listener: (value: T) => void, value: T): void {
+  try {
+    listener(value);
+  } catch (error) {
+    if (typeof reportError === 'function') reportError(error);
+    else queueMicrotask(() => {
+      throw error;
+    });
+  }
+}
