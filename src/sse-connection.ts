@@ -105,8 +105,11 @@ export async function readEventStream(
   armWatchdog();
   try {
     let response: Response;
+    // Called as a plain function: `window.fetch` throws "Illegal invocation" when called
+    // as a method of anything but the window.
+    const fetchFn = options.fetch;
     try {
-      response = await options.fetch(options.url, {
+      response = await fetchFn(options.url, {
         method: 'GET',
         headers: options.headers,
         credentials: options.credentials,
