@@ -5,8 +5,7 @@ const MAX_TEXT = 4096;
 
 /** What {@link parseProgress} makes of one event's data. */
 export type ParsedProgress =
-  | {ok: true; record: IncomingProgress}
-  | {ok: false; foreign: boolean; reason: string};
+  {ok: true; record: IncomingProgress} | {ok: false; foreign: boolean; reason: string};
 
 /** A validated record; fields the server left out are `undefined`. */
 export interface IncomingProgress {
@@ -159,7 +158,11 @@ function percentage(value: unknown): number | undefined {
 function errorText(value: unknown): string | null | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string') return value ? clip(value) : null;
-  if (value && typeof value === 'object' && typeof (value as {message?: unknown}).message === 'string') {
+  if (
+    value &&
+    typeof value === 'object' &&
+    typeof (value as {message?: unknown}).message === 'string'
+  ) {
     return clip((value as {message: string}).message);
   }
   return null;

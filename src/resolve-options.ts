@@ -43,7 +43,9 @@ export interface ResolvedOptions {
 export function resolveOptions(options: ProgressOptions & AdvancedOptions = {}): ResolvedOptions {
   const idleTimeout = options.idleTimeout ?? 45_000;
   if (!(idleTimeout >= 0) || !Number.isFinite(idleTimeout)) {
-    throw new RangeError(`idleTimeout must be a finite number >= 0 (0 turns it off), got ${idleTimeout}.`);
+    throw new RangeError(
+      `idleTimeout must be a finite number >= 0 (0 turns it off), got ${idleTimeout}.`,
+    );
   }
   const maxEventSize = options.maxEventSize ?? 1_048_576;
   if (!Number.isInteger(maxEventSize) || maxEventSize < 1) {

@@ -62,7 +62,10 @@ abstract class FrameMap<V> implements ReadonlyMap<string, V> {
     return this.entries();
   }
 
-  forEach(callback: (value: V, key: string, map: ReadonlyMap<string, V>) => void, thisArg?: unknown): void {
+  forEach(
+    callback: (value: V, key: string, map: ReadonlyMap<string, V>) => void,
+    thisArg?: unknown,
+  ): void {
     for (const [id, value] of this.entries()) callback.call(thisArg, value, id, this);
   }
 

@@ -29,9 +29,7 @@ export interface AttemptCallbacks {
 
 /** How one connection attempt ended. */
 export type AttemptResult =
-  | {kind: 'ended'}
-  | {kind: 'stopped'}
-  | {kind: 'error'; error: UploadProgressError};
+  {kind: 'ended'} | {kind: 'stopped'} | {kind: 'error'; error: UploadProgressError};
 
 /**
  * Opens one event stream with `fetch` and reads it to its end: the body decoded as
@@ -83,10 +81,7 @@ export async function readEventStream(
       );
     }
     if (idle) {
-      return error(
-        'idle-timeout',
-        `No data from the server for ${idleTimeout} ms; reconnecting.`,
-      );
+      return error('idle-timeout', `No data from the server for ${idleTimeout} ms; reconnecting.`);
     }
     return error(
       'network',
@@ -100,7 +95,10 @@ export async function readEventStream(
     kind: 'event-too-large' | 'idle-timeout' | 'network' | 'stream-ended',
     message: string,
     cause?: unknown,
-  ): AttemptResult => ({kind: 'error', error: new UploadProgressError(kind, message, {...context, cause})});
+  ): AttemptResult => ({
+    kind: 'error',
+    error: new UploadProgressError(kind, message, {...context, cause}),
+  });
 
   armWatchdog();
   try {

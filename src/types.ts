@@ -166,5 +166,4 @@ export interface UploadProgressSnapshot {
 
 /** An upload given to {@link UploadProgressManager.track}: an id, or an id with what is known. */
 export type TrackedUpload =
-  | string
-  | {upload_id: string; filename?: string | undefined; total_bytes?: number | undefined};
+  string | {upload_id: string; filename?: string | undefined; total_bytes?: number | undefined};

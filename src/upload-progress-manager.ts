@@ -94,7 +94,10 @@ export class UploadProgressManager {
   constructor(options: UploadProgressManagerOptions = {}) {
     resolveOptions(options);
     this.#options = {...options};
-    this.#schedule = options.schedule ?? queueMicrotask;
+    // Called as a plain function: `queueMicrotask` and `requestAnimationFrame` throw
+    // "Illegal invocation" when called as methods of anything but the global object.
+    const schedule = options.schedule ?? queueMicrotask;
+    this.#schedule = (flush) => schedule(flush);
     options.signal?.addEventListener('abort', () => this.closeAll(), {once: true});
   }
 

@@ -59,6 +59,7 @@ type Listener = (progress: UploadProgress | null) => void;
  * });
  * stream.addEventListener('failed', (event) => alert(event.detail.progress.error));
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- typed events, see below
 export class UploadProgressStream extends EventTarget {
   /** The upload this stream follows. */
   readonly uploadId: string;
@@ -159,7 +160,8 @@ export class UploadProgressStream extends EventTarget {
     this.#attemptController?.abort();
     this.#releaseSlot();
     this.#wake?.(false);
-    if (this.#onSignalAbort) this.#options.signal?.removeEventListener('abort', this.#onSignalAbort);
+    if (this.#onSignalAbort)
+      this.#options.signal?.removeEventListener('abort', this.#onSignalAbort);
     this.#state = 'closed';
   }
 
@@ -216,7 +218,8 @@ export class UploadProgressStream extends EventTarget {
       if (error.final) return this.#fail(error, error.message);
 
       const healthy =
-        changed || (delivered && openedAt !== undefined && clock.now() - openedAt >= HEALTHY_AFTER_MS);
+        changed ||
+        (delivered && openedAt !== undefined && clock.now() - openedAt >= HEALTHY_AFTER_MS);
       this.#failures = healthy ? 1 : this.#failures + 1;
       if (this.#failures >= retry.maxAttempts) {
         const spent = new UploadProgressError(
@@ -254,7 +257,10 @@ export class UploadProgressStream extends EventTarget {
       headers = await buildHeaders(this.#options.headers, this.#lastEventId);
     } catch (cause) {
       const message = 'The headers option failed to provide headers; retrying.';
-      return {kind: 'error', error: new UploadProgressError('network', message, {...context, cause})};
+      return {
+        kind: 'error',
+        error: new UploadProgressError('network', message, {...context, cause}),
+      };
     }
     if (signal.aborted) return {kind: 'stopped'};
     return readEventStream(
@@ -301,10 +307,8 @@ export class UploadProgressStream extends EventTarget {
   #acquireSlot(): Promise<boolean> {
     return new Promise((resolve) => {
       this.#wake = resolve;
-      this.#ticket = this.#options.budget.request(
-        this.#origin,
-        this.#options.maxConnections,
-        () => resolve(true),
+      this.#ticket = this.#options.budget.request(this.#origin, this.#options.maxConnections, () =>
+        resolve(true),
       );
       if (!this.#ticket.granted) this.#setState('waiting');
     }).finally(() => {
@@ -329,7 +333,8 @@ export class UploadProgressStream extends EventTarget {
   #finish(): void {
     this.#setState('closed');
     this.#listeners.clear();
-    if (this.#onSignalAbort) this.#options.signal?.removeEventListener('abort', this.#onSignalAbort);
+    if (this.#onSignalAbort)
+      this.#options.signal?.removeEventListener('abort', this.#onSignalAbort);
   }
 
   #setProgress(progress: UploadProgress, error: UploadProgressError | null): void {
@@ -390,8 +395,9 @@ export function callSafely<T>(listener: (value: T) => void, value: T): void {
     listener(value);
   } catch (error) {
     if (typeof reportError === 'function') reportError(error);
-    else queueMicrotask(() => {
-      throw error;
-    });
+    else
+      queueMicrotask(() => {
+        throw error;
+      });
   }
 }

@@ -10,7 +10,11 @@ import {message, record, waitFor} from './helpers/sse.js';
 const worker = setupWorker();
 
 before(async () => {
-  await worker.start({quiet: true, onUnhandledRequest: 'bypass', serviceWorker: {url: '/mockServiceWorker.js'}});
+  await worker.start({
+    quiet: true,
+    onUnhandledRequest: 'bypass',
+    serviceWorker: {url: '/mockServiceWorker.js'},
+  });
 });
 afterEach(() => worker.resetHandlers());
 after(() => worker.stop());
@@ -30,7 +34,10 @@ function chunked(chunks: (string | Uint8Array)[], {end = true} = {}): ReadableSt
   });
 }
 
-function sse(body: ReadableStream<Uint8Array> | string, init: {status?: number; headers?: Record<string, string>} = {}) {
+function sse(
+  body: ReadableStream<Uint8Array> | string,
+  init: {status?: number; headers?: Record<string, string>} = {},
+) {
   return new HttpResponse(body, {
     status: init.status ?? 200,
     headers: {'content-type': 'text/event-stream; charset=utf-8', ...init.headers},
@@ -65,7 +72,15 @@ describe('SSE over the real fetch (msw)', () => {
     // Cut inside the 4-byte rocket and inside "文", and one byte at a time near the end.
     const rocket = bytes.findIndex((b) => b === 0xf0);
     const han = bytes.findIndex((b) => b === 0xe6);
-    const cuts = [5, han + 1, rocket + 2, rocket + 3, bytes.length - 3, bytes.length - 2, bytes.length - 1];
+    const cuts = [
+      5,
+      han + 1,
+      rocket + 2,
+      rocket + 3,
+      bytes.length - 3,
+      bytes.length - 2,
+      bytes.length - 1,
+    ];
     const chunks: Uint8Array[] = [];
     let from = 0;
     for (const cut of cuts) {
@@ -120,7 +135,11 @@ describe('SSE over the real fetch (msw)', () => {
         seenIds.push(request.headers.get('last-event-id'));
         if (seenIds.length === 1) {
           // Sends one record, then the connection breaks.
-          return sse(chunked([message(record({uploaded_bytes: 500}), {id: '41'})], {end: false}).pipeThrough(breakAfter(1)));
+          return sse(
+            chunked([message(record({uploaded_bytes: 500}), {id: '41'})], {end: false}).pipeThrough(
+              breakAfter(1),
+            ),
+          );
         }
         return sse(message(record({status: 'completed'}), {id: '42'}));
       }),

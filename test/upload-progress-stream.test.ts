@@ -6,7 +6,15 @@ import {
   type UploadProgressStreamOptions,
 } from '../src/index.js';
 import {FakeClock} from './helpers/fake-clock.js';
-import {ControlledBody, eventStream, fakeFetch, message, record, settle, waitFor} from './helpers/sse.js';
+import {
+  ControlledBody,
+  eventStream,
+  fakeFetch,
+  message,
+  record,
+  settle,
+  waitFor,
+} from './helpers/sse.js';
 
 /** Options isolating a test: its own budget, no jitter. */
 function isolated(extra: UploadProgressStreamOptions = {}): UploadProgressStreamOptions {
@@ -19,7 +27,8 @@ function collect(stream: UploadProgressStream): (UploadProgress | null)[] {
   return seen;
 }
 
-const done = (s: UploadProgressStream) => s.getSnapshot()?.status !== 'uploading' && s.getSnapshot();
+const done = (s: UploadProgressStream) =>
+  s.getSnapshot()?.status !== 'uploading' && s.getSnapshot();
 
 describe('UploadProgressStream', () => {
   describe('reading', () => {
@@ -33,7 +42,9 @@ describe('UploadProgressStream', () => {
       body.push(message(record({uploaded_bytes: 500, progress_percentage: 50})));
       await waitFor(() => seen.length === 2, 'first record');
       expect(seen[1]!.progress_percentage).to.equal(50);
-      body.push(message(record({status: 'completed', uploaded_bytes: 1000, progress_percentage: 100})));
+      body.push(
+        message(record({status: 'completed', uploaded_bytes: 1000, progress_percentage: 100})),
+      );
       await waitFor(() => stream.state === 'closed', 'closed');
       expect(seen.map((p) => p?.status)).to.deep.equal([undefined, 'uploading', 'completed']);
       expect(calls).to.have.length(1);
@@ -63,7 +74,9 @@ describe('UploadProgressStream', () => {
     });
 
     it('encodes ids with reserved characters into the URL template', async () => {
-      const {fetch, calls} = fakeFetch(() => eventStream(message(record({upload_id: 'a/b?c#d', status: 'completed'}))));
+      const {fetch, calls} = fakeFetch(() =>
+        eventStream(message(record({upload_id: 'a/b?c#d', status: 'completed'}))),
+      );
       const stream = new UploadProgressStream(
         'a/b?c#d',
         isolated({fetch, progressUrl: 'https://api.example/progress/{upload_id}?v=1'}),
@@ -76,7 +89,9 @@ describe('UploadProgressStream', () => {
       const clock = new FakeClock();
       let asked = 0;
       const {fetch, calls} = fakeFetch((_, n) =>
-        n === 0 ? new Response(null, {status: 503}) : eventStream(message(record({status: 'completed'}))),
+        n === 0
+          ? new Response(null, {status: 503})
+          : eventStream(message(record({status: 'completed'}))),
       );
       const stream = new UploadProgressStream(
         'u1',
@@ -99,7 +114,9 @@ describe('UploadProgressStream', () => {
   });
 
   describe('records are validated and progress never goes backwards', () => {
-    async function feed(chunks: string[]): Promise<{stream: UploadProgressStream; errors: string[]}> {
+    async function feed(
+      chunks: string[],
+    ): Promise<{stream: UploadProgressStream; errors: string[]}> {
       const body = new ControlledBody();
       const {fetch} = fakeFetch(() => eventStream(body.stream));
       const stream = new UploadProgressStream('u1', isolated({fetch}));
@@ -115,7 +132,14 @@ describe('UploadProgressStream', () => {
       const {stream} = await feed([
         message(record({uploaded_bytes: 600, progress_percentage: 60})),
         message(record({uploaded_bytes: 300, progress_percentage: 30})),
-        message(record({status: 'failed', uploaded_bytes: 700, progress_percentage: 70, error: 'disk full'})),
+        message(
+          record({
+            status: 'failed',
+            uploaded_bytes: 700,
+            progress_percentage: 70,
+            error: 'disk full',
+          }),
+        ),
         message(record({status: 'completed', uploaded_bytes: 1000, progress_percentage: 100})),
       ]);
       await waitFor(() => done(stream));
@@ -151,7 +175,13 @@ describe('UploadProgressStream', () => {
 
     it('fills in nulls and missing fields, derives a missing percentage, clamps absurd numbers', async () => {
       const {stream} = await feed([
-        message({status: 'uploading', total_bytes: 400, uploaded_bytes: 100, error: null, started_at: null}),
+        message({
+          status: 'uploading',
+          total_bytes: 400,
+          uploaded_bytes: 100,
+          error: null,
+          started_at: null,
+        }),
       ]);
       let p = stream.getSnapshot()!;
       expect(p).to.deep.include({
@@ -163,14 +193,24 @@ describe('UploadProgressStream', () => {
         completed_at: null,
       });
       const body2 = await feed([
-        message({status: 'uploading', total_bytes: 1e308, uploaded_bytes: -5, progress_percentage: 250}),
+        message({
+          status: 'uploading',
+          total_bytes: 1e308,
+          uploaded_bytes: -5,
+          progress_percentage: 250,
+        }),
       ]);
       p = body2.stream.getSnapshot()!;
       expect(p.total_bytes).to.equal(Number.MAX_SAFE_INTEGER);
       expect(p.uploaded_bytes).to.equal(0);
       expect(p.progress_percentage).to.equal(100);
       const body3 = await feed([
-        message({status: 'uploading', total_bytes: 'lots', uploaded_bytes: 50, progress_percentage: 'half'}),
+        message({
+          status: 'uploading',
+          total_bytes: 'lots',
+          uploaded_bytes: 50,
+          progress_percentage: 'half',
+        }),
       ]);
       p = body3.stream.getSnapshot()!;
       // A size that is not a number is unknown; the bytes seen are the least it can be.
@@ -181,7 +221,10 @@ describe('UploadProgressStream', () => {
 
     it('makes a completed record whole and gives a failed one a reason', async () => {
       const a = await feed([message({status: 'completed', total_bytes: 800, uploaded_bytes: 10})]);
-      expect(a.stream.getSnapshot()).to.deep.include({uploaded_bytes: 800, progress_percentage: 100});
+      expect(a.stream.getSnapshot()).to.deep.include({
+        uploaded_bytes: 800,
+        progress_percentage: 100,
+      });
       const b = await feed([message({status: 'failed', total_bytes: 800, uploaded_bytes: 10})]);
       expect(b.stream.getSnapshot()!.error).to.match(/without giving a reason/);
     });
@@ -199,7 +242,10 @@ describe('UploadProgressStream', () => {
     for (const [name, status, kind, text] of cases) {
       it(`${name}: failed at once, no retry`, async () => {
         const {fetch, calls} = fakeFetch(() => new Response(null, {status}));
-        const stream = new UploadProgressStream('u1', isolated({fetch, known: {filename: 'a.txt', total_bytes: 10}}));
+        const stream = new UploadProgressStream(
+          'u1',
+          isolated({fetch, known: {filename: 'a.txt', total_bytes: 10}}),
+        );
         const p = await waitFor(() => done(stream));
         expect(p.status).to.equal('failed');
         expect(p.error).to.match(text);
@@ -213,16 +259,16 @@ describe('UploadProgressStream', () => {
     }
 
     it('includes the server\'s own words (FastAPI "detail")', async () => {
-      const {fetch} = fakeFetch(() =>
-        Response.json({detail: 'Upload not found'}, {status: 404}),
-      );
+      const {fetch} = fakeFetch(() => Response.json({detail: 'Upload not found'}, {status: 404}));
       const stream = new UploadProgressStream('u1', isolated({fetch}));
       const p = await waitFor(() => done(stream));
       expect(p.error).to.contain('The server said: "Upload not found"');
     });
 
     it('a 200 that is not an event stream', async () => {
-      const {fetch, calls} = fakeFetch(() => new Response('<html></html>', {headers: {'content-type': 'text/html'}}));
+      const {fetch, calls} = fakeFetch(
+        () => new Response('<html></html>', {headers: {'content-type': 'text/html'}}),
+      );
       const stream = new UploadProgressStream('u1', isolated({fetch}));
       const p = await waitFor(() => done(stream));
       expect(p.error).to.match(/text\/html.*instead of text\/event-stream/);
@@ -233,7 +279,10 @@ describe('UploadProgressStream', () => {
     it('a spent retry budget: "lost contact", after exactly maxAttempts requests', async () => {
       const clock = new FakeClock();
       const {fetch, calls} = fakeFetch(() => Promise.reject(new TypeError('Failed to fetch')));
-      const stream = new UploadProgressStream('u1', isolated({fetch, clock, retry: {maxAttempts: 3}}));
+      const stream = new UploadProgressStream(
+        'u1',
+        isolated({fetch, clock, retry: {maxAttempts: 3}}),
+      );
       await waitFor(() => stream.state === 'retrying');
       await clock.advance(1000);
       await waitFor(() => calls.length === 2 && stream.state === 'retrying');
@@ -311,7 +360,11 @@ describe('UploadProgressStream', () => {
     it('reconnects when the server ends the stream before a terminal record', async () => {
       const clock = new FakeClock();
       const {fetch, calls} = fakeFetch((_, n) =>
-        eventStream(message(record({uploaded_bytes: 100 * (n + 1), status: n === 1 ? 'completed' : 'uploading'}))),
+        eventStream(
+          message(
+            record({uploaded_bytes: 100 * (n + 1), status: n === 1 ? 'completed' : 'uploading'}),
+          ),
+        ),
       );
       const stream = new UploadProgressStream('u1', isolated({fetch, clock}));
       await waitFor(() => stream.state === 'retrying');
@@ -335,10 +388,15 @@ describe('UploadProgressStream', () => {
       // Every connection advances the upload and then drops: never more than 1 failure in a row.
       const {fetch, calls} = fakeFetch((_, n) =>
         eventStream(
-          message(record({uploaded_bytes: 100 * (n + 1), status: n === 5 ? 'completed' : 'uploading'})),
+          message(
+            record({uploaded_bytes: 100 * (n + 1), status: n === 5 ? 'completed' : 'uploading'}),
+          ),
         ),
       );
-      const stream = new UploadProgressStream('u1', isolated({fetch, clock, retry: {maxAttempts: 2}}));
+      const stream = new UploadProgressStream(
+        'u1',
+        isolated({fetch, clock, retry: {maxAttempts: 2}}),
+      );
       for (let i = 0; i < 5; i++) {
         await waitFor(() => calls.length === i + 1 && stream.state === 'retrying');
         expect(clock.pending()).to.deep.equal([1000]); // the first delay, every time
@@ -350,7 +408,10 @@ describe('UploadProgressStream', () => {
     it('does not reset it for a server that repeats the same record and hangs up', async () => {
       const clock = new FakeClock();
       const {fetch, calls} = fakeFetch(() => eventStream(message(record({uploaded_bytes: 100}))));
-      const stream = new UploadProgressStream('u1', isolated({fetch, clock, retry: {maxAttempts: 4}}));
+      const stream = new UploadProgressStream(
+        'u1',
+        isolated({fetch, clock, retry: {maxAttempts: 4}}),
+      );
       for (let i = 1; i < 4; i++) {
         await waitFor(() => calls.length === i && stream.state === 'retrying');
         await clock.advance(clock.pending()[0]!);
@@ -442,10 +503,19 @@ describe('UploadProgressStream', () => {
       const budget = new ConnectionBudget();
       const body = new ControlledBody();
       const {fetch: hold} = fakeFetch(() => eventStream(body.stream));
-      const holder = new UploadProgressStream('a', {fetch: hold, connectionBudget: budget, maxConnections: 1});
+      const holder = new UploadProgressStream('a', {
+        fetch: hold,
+        connectionBudget: budget,
+        maxConnections: 1,
+      });
       await waitFor(() => holder.state === 'open');
       const {fetch, calls} = fakeFetch(() => new Response(null, {status: 503}));
-      const waiter = new UploadProgressStream('b', {fetch, connectionBudget: budget, maxConnections: 1, clock});
+      const waiter = new UploadProgressStream('b', {
+        fetch,
+        connectionBudget: budget,
+        maxConnections: 1,
+        clock,
+      });
       await waitFor(() => waiter.state === 'waiting');
       expect(budget.queued(location.origin)).to.equal(1);
       waiter.close();
@@ -497,7 +567,9 @@ describe('UploadProgressStream', () => {
     it('dispatches failed with the error for a transport failure', async () => {
       const {fetch} = fakeFetch(() => new Response(null, {status: 403}));
       const stream = new UploadProgressStream('u1', isolated({fetch}));
-      const failed = new Promise<CustomEvent>((resolve) => stream.addEventListener('failed', resolve));
+      const failed = new Promise<CustomEvent>((resolve) =>
+        stream.addEventListener('failed', resolve),
+      );
       const event = await failed;
       expect(event.detail.error.kind).to.equal('forbidden');
       expect(event.detail.progress.status).to.equal('failed');
@@ -528,8 +600,17 @@ describe('UploadProgressStream', () => {
 
   it('rejects options that cannot work, with a clear error', () => {
     expect(() => new UploadProgressStream('')).to.throw(TypeError, /non-empty string/);
-    expect(() => new UploadProgressStream('u', {idleTimeout: -1})).to.throw(RangeError, /idleTimeout/);
-    expect(() => new UploadProgressStream('u', {maxConnections: 0})).to.throw(RangeError, /maxConnections/);
-    expect(() => new UploadProgressStream('u', {retry: {maxAttempts: 0}})).to.throw(RangeError, /maxAttempts/);
+    expect(() => new UploadProgressStream('u', {idleTimeout: -1})).to.throw(
+      RangeError,
+      /idleTimeout/,
+    );
+    expect(() => new UploadProgressStream('u', {maxConnections: 0})).to.throw(
+      RangeError,
+      /maxConnections/,
+    );
+    expect(() => new UploadProgressStream('u', {retry: {maxAttempts: 0}})).to.throw(
+      RangeError,
+      /maxAttempts/,
+    );
   });
 });

@@ -107,11 +107,11 @@ export async function waitFor<T>(
   check: () => T,
   what = 'condition',
   timeout = 4000,
-): Promise<NonNullable<T>> {
+): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
   const deadline = performance.now() + timeout;
   for (;;) {
     const value = check();
-    if (value) return value as NonNullable<T>;
+    if (value) return value as Exclude<T, false | null | undefined | 0 | ''>;
     if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

@@ -1,0 +1,63 @@
+// Two builds from one config:
+// (a) the npm package: ESM, dependencies left as imports. Every module of the core (src/)
+//     goes into dist/index.js, so dist/components/index.js imports the core from '../index.js'
+//     and the package has one copy of it, whichever entry a user loads first.
+// (b) the script-tag build: one classic script (IIFE), everything bundled and minified.
+// esbuild transpiles TypeScript and reads tsconfig.json (legacy decorators,
+// useDefineForClassFields: false); tsc only type-checks and writes .d.ts (scripts/build.mjs).
+import {readFileSync} from 'node:fs';
+import {resolve, sep} from 'node:path';
+import {nodeResolve} from '@rollup/plugin-node-resolve';
+import esbuild from 'rollup-plugin-esbuild';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const deps = Object.keys({...pkg.dependencies, ...pkg.peerDependencies});
+/** A dependency or peer dependency, or a subpath of one (`lit/decorators.js`). */
+const isDependency = (id) => deps.some((dep) => id === dep || id.startsWith(`${dep}/`));
+const coreDir = resolve('src') + sep;
+
+const target = 'es2022';
+
+/** An import nothing resolves would become a global lookup in the IIFE: fail the build instead. */
+function onwarn(warning, warn) {
+  if (warning.code === 'UNRESOLVED_IMPORT') throw new Error(warning.message);
+  warn(warning);
+}
+const extensions = ['.ts', '.mjs', '.js'];
+
+/** @type {import('rollup').RollupOptions[]} */
+export default [
+  {
+    input: {
+      index: 'src/index.ts',
+      'components/index': 'components/index.ts',
+    },
+    external: isDependency,
+    onwarn,
+    // Dependencies have no import-time side effects worth keeping an import for.
+    treeshake: {moduleSideEffects: (_id, external) => !external},
+    plugins: [nodeResolve({extensions}), esbuild({target, tsconfig: 'tsconfig.json'})],
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+      manualChunks: (id) => (id.startsWith(coreDir) ? 'index' : undefined),
+      hoistTransitiveImports: false,
+      sourcemap: true,
+    },
+  },
+  {
+    input: 'components/bundle.ts',
+    onwarn,
+    plugins: [
+      nodeResolve({browser: true, extensions}),
+      esbuild({target, tsconfig: 'tsconfig.json', minify: true}),
+    ],
+    output: {
+      file: 'dist/upload-progress.min.js',
+      format: 'iife',
+      sourcemap: true,
+    },
+  },
+];

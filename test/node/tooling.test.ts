@@ -1,0 +1,42 @@
+// Checks what `npm run build` promises about dist/ (run it first; `npm test` does).
+import assert from 'node:assert/strict';
+import {existsSync, readFileSync} from 'node:fs';
+import {test} from 'node:test';
+import vm from 'node:vm';
+
+const root = new URL('../../', import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+};
+
+function readBuilt(path: string): string {
+  const file = new URL(path, root);
+  assert.ok(existsSync(file), `${path} is missing: run \`npm run build\` first`);
+  return readFileSync(file, 'utf8');
+}
+
+test('dist/upload-progress.min.js is one classic script with no imports', () => {
+  const code = readBuilt('dist/upload-progress.min.js');
+  // Compiling as a classic script throws a SyntaxError on any import or export statement.
+  assert.doesNotThrow(() => new vm.Script(code, {filename: 'upload-progress.min.js'}));
+  assert.doesNotMatch(code, /\bimport\s*\(/, 'no dynamic import() either');
+});
+
+test('the ESM entries import only declared dependencies and files that exist', () => {
+  const allowed = Object.keys({...pkg.dependencies, ...pkg.peerDependencies});
+  for (const entry of ['dist/index.js', 'dist/components/index.js']) {
+    const code = readBuilt(entry);
+    const specifiers = [...code.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]/gm)]
+      .concat([...code.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm)])
+      .map((match) => match[1] as string);
+    for (const specifier of specifiers) {
+      if (specifier.startsWith('.')) {
+        assert.ok(existsSync(new URL(specifier, new URL(entry, root))), `${entry}: ${specifier}`);
+      } else {
+        const known = allowed.some((dep) => specifier === dep || specifier.startsWith(`${dep}/`));
+        assert.ok(known, `${entry} imports ${specifier}, which is not a dependency`);
+      }
+    }
+  }
+});
