@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench`: runs every bench/*.bench.mjs with Node, one after another, in name order.
+// `npm run bench`: runs every bench/*.bench.mjs with Node (tsx loaded, gc exposed), one after
+// another, in name order.
 // Exits non-zero if any of them does.
 import {spawnSync} from 'node:child_process';
 import {readdirSync} from 'node:fs';
@@ -19,7 +20,10 @@ if (benches.length === 0) {
 let failed = 0;
 for (const name of benches) {
   console.log(`\n=== bench/${name} ===`);
-  const result = spawnSync(process.execPath, [join(dir, name)], {stdio: 'inherit'});
+  // tsx lets benchmarks import the TypeScript sources; --expose-gc lets them measure heap.
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(dir, name)], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
     failed += 1;
     console.error(`bench/${name} failed (exit ${result.status ?? result.signal})`);
