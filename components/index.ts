@@ -1,0 +1,2 @@
+// Placeholder until the elements land.
+export {};
