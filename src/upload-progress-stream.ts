@@ -178,7 +178,8 @@ export class UploadProgressStream extends EventTarget {
   async #run(): Promise<void> {
     const {retry, clock} = this.#options;
     while (!this.#closed) {
-      if (!(await this.#acquireSlot())) return;
+      // close() may come between the grant and this continuation.
+      if (!(await this.#acquireSlot()) || this.#closed) return this.#releaseSlot();
       this.#attempts++;
       this.#setState('connecting');
       const attempt = new AbortController();

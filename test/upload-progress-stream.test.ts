@@ -531,6 +531,30 @@ describe('UploadProgressStream', () => {
       expect(clock.pending()).to.deep.equal([]);
     });
 
+    it('close() right after a slot is granted, before the stream resumes: no request', async () => {
+      const budget = new ConnectionBudget();
+      const body = new ControlledBody();
+      const {fetch: hold} = fakeFetch(() => eventStream(body.stream));
+      const holder = new UploadProgressStream('a', {
+        fetch: hold,
+        connectionBudget: budget,
+        maxConnections: 1,
+      });
+      await waitFor(() => holder.state === 'open');
+      const {fetch, calls} = fakeFetch(() => eventStream(body.stream));
+      const waiter = new UploadProgressStream('b', {
+        fetch,
+        connectionBudget: budget,
+        maxConnections: 1,
+      });
+      await waitFor(() => waiter.state === 'waiting');
+      holder.close(); // grants the slot to the waiter, synchronously
+      waiter.close(); // before its continuation runs
+      await settle();
+      expect(calls).to.have.length(0);
+      expect(budget.active(location.origin)).to.equal(0);
+    });
+
     it('an aborted signal closes the stream', async () => {
       const body = new ControlledBody();
       const {fetch, calls} = fakeFetch(() => eventStream(body.stream));
