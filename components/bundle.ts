@@ -1,5 +1,9 @@
-// Placeholder entry for the script-tag build; the lead will replace it.
+// The script-tag build (dist/upload-progress.min.js): defines the elements and puts every
+// export of the core and the element classes on `window.UploadProgress`.
 import * as core from '../src/index.js';
-import '../components/index.js';
+import * as elements from './index.js';
 
-(globalThis as typeof globalThis & {UploadProgress: unknown}).UploadProgress = {...core};
+(globalThis as typeof globalThis & {UploadProgress: unknown}).UploadProgress = {
+  ...core,
+  ...elements,
+};

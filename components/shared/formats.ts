@@ -1,0 +1,62 @@
+const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+/** Numbers, bytes, rates and durations formatted with `Intl` for one locale. */
+export interface Formats {
+  /** 0..100 → "45%" (floored: 99.9 is not "100%"). */
+  percent(value: number): string;
+  /** 1234567 → "1.2 MB" (decimal units, as the unit names say). */
+  bytes(value: number): string;
+  /** Bytes per second → "1.2 MB/s". */
+  rate(value: number): string;
+  /** Seconds → "20 sec", "3 min", "1.5 hr". */
+  duration(seconds: number): string;
+}
+
+const cache = new Map<string, Formats>();
+
+/** The (cached) formats of a locale; `undefined` means the browser's. */
+export function formats(locale: string | undefined): Formats {
+  const key = locale ?? '';
+  let found = cache.get(key);
+  if (found) return found;
+  const make = (options: Intl.NumberFormatOptions) => {
+    try {
+      return new Intl.NumberFormat(locale, options);
+    } catch {
+      // An invalid locale tag must not break rendering.
+      return new Intl.NumberFormat(undefined, options);
+    }
+  };
+  const memo = new Map<string, Intl.NumberFormat>();
+  const unit = (name: string, value: number, digits: number) => {
+    let format = memo.get(name + digits);
+    if (!format) {
+      format = make({
+        style: 'unit',
+        unit: name,
+        unitDisplay: name === 'byte' ? 'long' : 'short',
+        maximumFractionDigits: digits,
+      });
+      memo.set(name + digits, format);
+    }
+    return format.format(value);
+  };
+  const scaled = (value: number, suffix: string) => {
+    const i = value < 1000 ? 0 : Math.min(4, Math.floor(Math.log10(value) / 3));
+    return unit(UNITS[i] + suffix, value / 1000 ** i, i ? 1 : 0);
+  };
+  const percent = make({style: 'percent', maximumFractionDigits: 0});
+  found = {
+    percent: (value) => percent.format(Math.floor(value) / 100),
+    bytes: (value) => scaled(value, ''),
+    rate: (value) => scaled(value, '-per-second'),
+    duration: (s) =>
+      s < 60
+        ? unit('second', Math.ceil(s), 0)
+        : s < 3600
+          ? unit('minute', Math.ceil(s / 60), 0)
+          : unit('hour', s / 3600, 1),
+  };
+  cache.set(key, found);
+  return found;
+}

@@ -1,0 +1,14 @@
+import {UploadProgressBar} from './upload-progress-bar.component.js';
+
+export * from './upload-progress-bar.component.js';
+export default UploadProgressBar;
+
+if (!customElements.get('upload-progress-bar')) {
+  customElements.define('upload-progress-bar', UploadProgressBar);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'upload-progress-bar': UploadProgressBar;
+  }
+}

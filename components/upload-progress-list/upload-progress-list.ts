@@ -1,0 +1,14 @@
+import {UploadProgressList} from './upload-progress-list.component.js';
+
+export * from './upload-progress-list.component.js';
+export default UploadProgressList;
+
+if (!customElements.get('upload-progress-list')) {
+  customElements.define('upload-progress-list', UploadProgressList);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'upload-progress-list': UploadProgressList;
+  }
+}

@@ -1,0 +1,270 @@
+import {html, LitElement, nothing, type PropertyValues} from 'lit';
+import {property} from 'lit/decorators.js';
+import {getUploadProgressManager} from '../../src/index.js';
+import {
+  ManagerController,
+  uploadIdsConverter,
+  type ManagerLike,
+} from '../shared/manager-controller.js';
+import {defaultStrings, type UploadProgressStrings} from '../shared/strings.js';
+import {summarize, type UploadsSummary} from '../shared/summarize.js';
+import styles from './upload-progress-modal.styles.js';
+
+/** Why the modal closed: its close button or `close()`, the Escape key, or the auto-close. */
+export type UploadProgressModalCloseReason = 'user' | 'escape' | 'auto';
+
+/** `detail` of the modal's `close` event. */
+export interface UploadProgressModalCloseDetail {
+  reason: UploadProgressModalCloseReason;
+}
+
+/** The events of `<upload-progress-modal>`, for typed `addEventListener`. */
+export interface UploadProgressModalEventMap extends HTMLElementEventMap {
+  close: CustomEvent<UploadProgressModalCloseDetail>;
+}
+
+/** Parts of the inner list, offered as the modal's own. */
+const LIST_PARTS =
+  'overall,summary,rate,overall-bar,overall-indicator,rows,row,waiting,connecting,uploading,completed,failed,icon,filename,size,status,bar,indicator';
+
+/** Open modals holding the page still, and the page's own overflow to give back. */
+let scrollLocks = 0;
+let pageOverflow = '';
+
+/** The focused element, looking into shadow roots. */
+function focused(): HTMLElement | null {
+  let element = document.activeElement;
+  while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+  return element as HTMLElement | null;
+}
+
+/**
+ * A modal dialog showing a set of uploads: a native `<dialog>` opened with `showModal()` as
+ * soon as a non-empty `uploadIds` is set, so focus moves in, Tab stays inside and the page
+ * behind is inert and does not scroll. Escape and the close button close it and focus goes
+ * back where it was. Once every upload completed it closes by itself after
+ * `auto-close-delay` ms, but never while one failed, and not while the pointer or the
+ * keyboard focus is in it (the countdown starts again when they leave).
+ *
+ * The rows are an `<upload-progress-list>`, whose parts the modal exports.
+ *
+ * @example
+ * <upload-progress-modal></upload-progress-modal>
+ * const {upload_ids} = await (await fetch('/api/files/upload', {method: 'POST', body})).json();
+ * document.querySelector('upload-progress-modal').uploadIds = upload_ids;
+ *
+ * @event {CustomEvent<UploadProgressModalCloseDetail>} close - Whenever it closes; bubbles and is composed; `detail.reason` is `'user'`, `'escape'` or `'auto'`.
+ *
+ * @csspart dialog - The `<dialog>`.
+ * @csspart panel - The dialog's content (the area that pauses the auto-close while hovered).
+ * @csspart header - The heading and the close button.
+ * @csspart title - The heading.
+ * @csspart close-button - The close button.
+ * @csspart body - The `<upload-progress-list>`; its parts (`overall`, `row`, `filename`, `status`, `bar`…) are exported too.
+ *
+ * @cssproperty --upload-progress-width - Width of the dialog on larger screens. Default `32rem`.
+ * @cssproperty --upload-progress-background - Dialog background. Default `Canvas` (light or dark with the system).
+ * @cssproperty --upload-progress-color - Dialog text color. Default `CanvasText`.
+ * @cssproperty --upload-progress-backdrop - The backdrop behind the dialog. Default `rgb(0 0 0 / 0.45)`.
+ * @cssproperty --upload-progress-dialog-radius - Corner radius of the dialog. Default `0.75rem`.
+ * @cssproperty --upload-progress-bar-color - Color of the bars' filled part. Default `#3b82f6`.
+ * @cssproperty --upload-progress-track-color - Color of the bars' track.
+ * @cssproperty --upload-progress-bar-height - Height of the bars. Default `0.5rem`.
+ * @cssproperty --upload-progress-radius - Corner radius of the bars. Default `999px`.
+ * @cssproperty --upload-progress-success-color - Completed icon and bar. Default `#16a34a`.
+ * @cssproperty --upload-progress-error-color - Failed icon and bar. Default `#dc2626`.
+ */
+// The interface of the same name below types `addEventListener('close', …)`.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class UploadProgressModal extends LitElement {
+  static override styles = styles;
+
+  /**
+   * The uploads to show. Setting a non-empty list tracks them and opens the modal; setting
+   * `null` or `[]` closes it. The `upload-ids` attribute takes them whitespace separated.
+   */
+  @property({attribute: 'upload-ids', converter: uploadIdsConverter})
+  uploadIds: string[] | null = null;
+
+  /** The manager to read from (anything with its `track`, `subscribe`, `getSnapshot`). */
+  @property({attribute: false}) manager: ManagerLike = getUploadProgressManager();
+
+  /** Milliseconds from "all completed" to closing by itself; negative: never. */
+  @property({type: Number, attribute: 'auto-close-delay'}) autoCloseDelay = 1500;
+
+  /** Texts, merged over the English defaults (including the close button's name). */
+  @property({attribute: false}) strings: Partial<UploadProgressStrings> = {};
+
+  /** The locale for numbers and bytes. Default: the document's `lang`, else the browser's. */
+  @property() locale?: string;
+
+  /** Whether it is open; reflected, so `upload-progress-modal[open]` can be styled. */
+  @property({type: Boolean, reflect: true}) open = false;
+
+  #view: UploadsSummary | undefined;
+  /** Shown and not yet reported closed. */
+  #shown = false;
+  #opener: HTMLElement | null = null;
+  #pointer = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    new ManagerController(this);
+  }
+
+  /** Opens it with the current `uploadIds`. */
+  show(): void {
+    this.open = true;
+  }
+
+  /** Closes it as its close button does (`close` fires with reason `'user'`). */
+  close(): void {
+    this.#close('user');
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#close('user');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const ids = this.uploadIds;
+    if (changed.has('uploadIds') || changed.has('manager')) {
+      if (ids?.length) {
+        this.manager.track(ids);
+        if (changed.has('uploadIds')) this.open = true;
+      } else if (changed.has('uploadIds')) {
+        this.open = false;
+      }
+    }
+    this.#view = summarize(this.manager.getSnapshot(), ids ?? []);
+  }
+
+  protected override updated(): void {
+    const dialog = this.renderRoot.querySelector('dialog')!;
+    if (this.open && !this.#shown && this.isConnected) {
+      this.#shown = true;
+      this.#opener = focused();
+      dialog.showModal();
+      if (scrollLocks++ === 0) {
+        pageOverflow = document.documentElement.style.overflow;
+        document.documentElement.style.overflow = 'hidden';
+      }
+      // A static element first: the content is mostly read, and the close button only
+      // gets focus when the user moves to it (which then holds the auto-close).
+      this.renderRoot.querySelector('h2')!.focus();
+    } else if (!this.open) {
+      this.#close('user');
+    }
+    this.#sync();
+  }
+
+  override render() {
+    const s = {...defaultStrings, ...this.strings};
+    return html`<dialog
+      part="dialog"
+      aria-labelledby="title"
+      @cancel=${(event: Event) => {
+        event.preventDefault();
+        this.#close('escape');
+      }}
+      @close=${(event: Event) => (event.target as HTMLDialogElement).open || this.#close('escape')}
+      @focusin=${this.#sync}
+      @focusout=${this.#sync}
+    >
+      <div part="panel" class="panel" @pointerenter=${this.#hover} @pointerleave=${this.#hover}>
+        <header part="header" class="header">
+          <h2 part="title" id="title" class="title" tabindex="-1" autofocus>
+            ${this.#view?.settled ? s.titleDone : s.title}
+          </h2>
+          <button
+            part="close-button"
+            class="close"
+            type="button"
+            aria-label=${s.close}
+            title=${s.close}
+            @click=${() => this.#close('user')}
+          >
+            <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+              <path
+                d="M3 3l10 10M13 3 3 13"
+                stroke="currentColor"
+                stroke-width="2"
+                stroke-linecap="round"
+              />
+            </svg>
+          </button>
+        </header>
+        ${
+          this.open
+            ? html`<upload-progress-list
+                part="body"
+                class="body"
+                exportparts=${LIST_PARTS}
+                .uploadIds=${this.uploadIds}
+                .manager=${this.manager}
+                .strings=${this.strings}
+                .locale=${this.locale}
+              ></upload-progress-list>`
+            : nothing
+        }
+      </div>
+    </dialog>`;
+  }
+
+  #close(reason: UploadProgressModalCloseReason): void {
+    if (!this.#shown) return;
+    this.#shown = false;
+    this.open = false;
+    this.renderRoot.querySelector('dialog')?.close();
+    this.#sync();
+    if (--scrollLocks === 0) document.documentElement.style.overflow = pageOverflow;
+    const opener = this.#opener;
+    this.#opener = null;
+    if (opener?.isConnected) opener.focus({preventScroll: true});
+    this.dispatchEvent(new CustomEvent('close', {bubbles: true, composed: true, detail: {reason}}));
+  }
+
+  #hover = (event: PointerEvent): void => {
+    this.#pointer = event.type === 'pointerenter';
+    this.#sync();
+  };
+
+  /** Runs the auto-close countdown exactly while it may run; restarts it after a pause. */
+  #sync = (): void => {
+    const active = (this.renderRoot as ShadowRoot).activeElement;
+    const busy = this.#pointer || (active !== null && active.localName !== 'h2');
+    if (this.#shown && this.#view?.allCompleted && this.autoCloseDelay >= 0 && !busy) {
+      this.#timer ??= setTimeout(() => this.#close('auto'), this.autoCloseDelay);
+    } else {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  };
+}
+
+// Typed listeners: `modal.addEventListener('close', (e) => e.detail.reason)`.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface UploadProgressModal {
+  addEventListener<K extends keyof UploadProgressModalEventMap>(
+    type: K,
+    listener: (this: UploadProgressModal, event: UploadProgressModalEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof UploadProgressModalEventMap>(
+    type: K,
+    listener: (this: UploadProgressModal, event: UploadProgressModalEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | EventListenerOptions,
+  ): void;
+}

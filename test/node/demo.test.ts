@@ -1,0 +1,121 @@
+// `npm start`'s server, driven as a user would: started, the page opened in headless
+// Chromium, the bundle loaded without errors, the sample upload run, then stopped.
+// Needs dist/ (npm test builds before the Node tests) and Chromium (CHROME_PATH or
+// /usr/bin/chromium).
+import assert from 'node:assert/strict';
+import {spawn, type ChildProcess} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {after, before, describe, it} from 'node:test';
+import {chromium, type Browser} from 'playwright-core';
+
+const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+describe('npm start (demo/serve.mjs)', () => {
+  let server: ChildProcess;
+  let url = '';
+  let browser: Browser;
+
+  before(async () => {
+    assert.ok(
+      existsSync(`${ROOT}dist/upload-progress.min.js`),
+      'dist/ is missing: run npm run build',
+    );
+    server = spawn(process.execPath, ['demo/serve.mjs'], {
+      cwd: ROOT,
+      env: {...process.env, PORT: '0'},
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 10_000);
+      server.stdout!.on('data', (chunk) => {
+        out += chunk;
+        const match = /Demo: (http:\/\/\S+)/.exec(out);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+      server.on('exit', (code) => reject(new Error(`demo server exited (${code}): ${out}`)));
+    });
+    browser = await chromium.launch({
+      executablePath: CHROME,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('serves a page that loads the script-tag bundle without errors', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    const response = await page.goto(url);
+    assert.equal(response?.status(), 200);
+    const loaded = await page.evaluate(() => ({
+      manager: typeof (window as unknown as {UploadProgress?: {UploadProgressManager?: unknown}})
+        .UploadProgress?.UploadProgressManager,
+      modal: Boolean(customElements.get('upload-progress-modal')),
+    }));
+    assert.deepEqual(loaded, {manager: 'function', modal: true});
+    assert.equal(await page.isVisible('#load-error'), false);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('the sample upload runs: the modal opens and every row settles', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(url);
+    await page.click('#sample-button');
+    await page.waitForFunction(() => {
+      const modal = document.querySelector('upload-progress-modal') as HTMLElement & {
+        uploadIds?: string[] | null;
+      };
+      return (modal?.uploadIds?.length ?? 0) > 0;
+    });
+    const ids = await page.evaluate(
+      () =>
+        (document.querySelector('upload-progress-modal') as unknown as {uploadIds: string[]})
+          .uploadIds,
+    );
+    await page.waitForFunction(
+      (expected) => {
+        const snapshot = (
+          window as unknown as {
+            UploadProgress: {
+              getUploadProgressManager(): {
+                getSnapshot(): {progressMap: Map<string, {status: string}>};
+              };
+            };
+          }
+        ).UploadProgress.getUploadProgressManager().getSnapshot();
+        return expected.every((id: string) => {
+          const status = snapshot.progressMap.get(id)?.status;
+          return status === 'completed' || status === 'failed';
+        });
+      },
+      ids,
+      {timeout: 30_000},
+    );
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
