@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {after, before, describe, it} from 'node:test';
+import {chromeArgs, chromePath} from '../chromium.mjs';
 import {chromium, type Browser} from 'playwright-core';
 
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const ROOT = new URL('../..', import.meta.url).pathname;
 
 describe('npm start (demo/serve.mjs)', () => {
@@ -39,16 +39,8 @@ describe('npm start (demo/serve.mjs)', () => {
       server.on('exit', (code) => reject(new Error(`demo server exited (${code}): ${out}`)));
     });
     browser = await chromium.launch({
-      executablePath: CHROME,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      executablePath: chromePath,
+      args: chromeArgs,
     });
   });
 
