@@ -92,7 +92,9 @@
   }
 
   function setBusy(busy) {
-    sampleButton.disabled = busy;
+    // aria-disabled, not disabled: a disabled button drops keyboard focus to <body>, and the
+    // modal would then hand focus back to <body> when it closes.
+    sampleButton.setAttribute('aria-disabled', String(busy));
     input.disabled = busy;
     dropzone.classList.toggle('is-busy', busy);
     dropzone.setAttribute('aria-busy', String(busy));
@@ -215,6 +217,7 @@
   input.addEventListener('change', () => uploadFiles([...input.files]));
 
   sampleButton.addEventListener('click', () => {
+    if (sampleButton.getAttribute('aria-disabled') === 'true') return;
     const sample = (name, bytes, type) => new File([new Uint8Array(bytes).fill(42)], name, {type});
     uploadFiles([
       sample('holiday-photo.jpg', 200 * 1024, 'image/jpeg'),

@@ -110,4 +110,28 @@ describe('npm start (demo/serve.mjs)', () => {
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  it('works from the keyboard: Enter starts, Tab reaches Close, Escape closes, focus comes back', async () => {
+    const page = await browser.newPage({viewport: {width: 320, height: 640}});
+    await page.goto(url);
+    await page.focus('#sample-button');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => {
+      const dialog = document
+        .querySelector('upload-progress-modal')
+        ?.shadowRoot?.querySelector('dialog');
+      return dialog?.open === true;
+    });
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      let element = document.activeElement;
+      while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+      return element?.getAttribute('aria-label');
+    });
+    assert.equal(focused, 'Close');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => document.activeElement?.id === 'sample-button');
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 320);
+    await page.close();
+  });
 });
