@@ -259,7 +259,15 @@ export async function startMockServer(options = {}) {
 
     openStreams++;
     peakOpenStreams = Math.max(peakOpenStreams, openStreams);
-    const stream = streamProgress({req, res, headers: cors, session, store, switches});
+    const stream = streamProgress({
+      req,
+      res,
+      headers: cors,
+      session,
+      store,
+      switches,
+      attempt: session.attempts,
+    });
     streams.add(stream);
     res.once('close', () => {
       openStreams--;

@@ -80,7 +80,7 @@ export class SessionStore {
    * @returns {Session}
    */
   create(filename, totalBytes, switches) {
-    const id = randomUUID();
+    const id = `${switches.idPrefix}${randomUUID()}`;
     /** @type {Session} */
     const session = {
       progress: {

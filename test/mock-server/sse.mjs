@@ -41,6 +41,7 @@ function parseLastEventId(header) {
  * @property {Session} session
  * @property {SessionStore} store
  * @property {Switches} switches This connection's switches.
+ * @property {number} attempt Which progress request for this upload this is (1-based).
  */
 
 /**
@@ -50,25 +51,42 @@ function parseLastEventId(header) {
  * @param {StreamOptions} options
  * @returns {{end(): void}} `end()` closes the stream from the server's side.
  */
-export function streamProgress({req, res, headers, session, store, switches}) {
+export function streamProgress({req, res, headers, session, store, switches, attempt}) {
   const eol = switches.crlf ? '\r\n' : '\n';
   /** @type {ReturnType<typeof setInterval> | undefined} */
   let heartbeat;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let cut;
+  /** @type {ReturnType<typeof setTimeout>[]} */
+  const timers = [];
   /** @type {() => void} */
   let unsubscribe = () => {};
+  // A proxy gone idle: nothing more is written, the connection stays open.
+  let stalled = false;
+  // Heartbeats only, for a while: progress is held back (the latest one is kept).
+  /** @type {[UploadProgress, number] | null | undefined} */
+  let held = switches.silentFirstMs > 0 ? null : undefined;
+  let sent = 0;
+  // Byte-at-a-time writing: what is still to go, and whether the stream ends after it.
+  /** @type {Buffer[]} */
+  const drip = [];
+  let dripping = false;
+  let endAfterDrip = false;
 
   const cleanUp = () => {
     clearInterval(heartbeat);
-    clearTimeout(cut);
+    for (const timer of timers) clearTimeout(timer);
     unsubscribe();
   };
   const end = () => {
+    if (dripping) {
+      endAfterDrip = true;
+      return;
+    }
     cleanUp();
     if (!res.writableEnded) res.end();
   };
   res.on('close', cleanUp);
+  /** @param {() => void} fn @param {number} ms */
+  const later = (fn, ms) => timers.push(setTimeout(fn, ms));
 
   res.writeHead(200, {
     ...headers,
@@ -81,24 +99,69 @@ export function streamProgress({req, res, headers, session, store, switches}) {
   res.flushHeaders();
   req.socket.setNoDelay(true);
 
+  const pump = () => {
+    const next = drip.shift();
+    if (next === undefined || res.writableEnded || res.destroyed) {
+      dripping = false;
+      if (endAfterDrip) end();
+      return;
+    }
+    res.write(next);
+    later(pump, switches.dripMs);
+  };
   /** @param {string} text */
   const write = (text) => {
-    if (!res.writableEnded && !res.destroyed) res.write(text);
+    if (stalled || res.writableEnded || res.destroyed) return;
+    if (switches.dripMs > 0) {
+      for (const byte of Buffer.from(text)) drip.push(Buffer.from([byte]));
+      if (!dripping) {
+        dripping = true;
+        pump();
+      }
+    } else {
+      res.write(text);
+    }
   };
   /**
    * @param {UploadProgress} progress
    * @param {number} version
    */
   const send = (progress, version) => {
+    if (stalled) return;
+    if (held !== undefined) {
+      held = [progress, version];
+      return;
+    }
+    let data = JSON.stringify(toWire(progress, switches.nullFields));
+    if (switches.absurdNumbers && !isTerminal(progress.status)) {
+      // Numbers no JSON encoder would write, but a parser still reads (1e999 is Infinity).
+      data = data
+        .replace(/"progress_percentage":[^,}]+/, '"progress_percentage":1e999')
+        .replace(/"uploaded_bytes":[^,}]+/, '"uploaded_bytes":-42');
+    }
     let block = '';
     if (switches.ids) block += `id: ${version}${eol}`;
     if (!switches.unnamedEvents) block += `event: progress${eol}`;
-    block += `data: ${JSON.stringify(toWire(progress, switches.nullFields))}${eol}${eol}`;
+    block += `data: ${data}${eol}${eol}`;
+    sent++;
+    if (switches.malformedEvery > 0 && sent % switches.malformedEvery === 0) {
+      block += `event: progress${eol}data: {"upload_id": ${JSON.stringify(progress.upload_id)}, "status": "upl${eol}${eol}`;
+    }
     write(block);
     if (isTerminal(progress.status)) end();
   };
 
   if (switches.retryMs > 0) write(`retry: ${Math.round(switches.retryMs)}${eol}${eol}`);
+  if (switches.oversizedFirstBytes > 0 && attempt === 1) {
+    write(`event: progress${eol}data: ${'x'.repeat(switches.oversizedFirstBytes)}${eol}${eol}`);
+  }
+  if (held !== undefined) {
+    later(() => {
+      const pending = held;
+      held = undefined;
+      if (pending) send(...pending);
+    }, switches.silentFirstMs);
+  }
 
   // With ids, a client that reconnects with the id of the state it already has resumes
   // after it; an older (or unknown) id gets the current state. A finished upload always
@@ -113,14 +176,21 @@ export function streamProgress({req, res, headers, session, store, switches}) {
     heartbeat = setInterval(() => write(`: ping${eol}${eol}`), switches.heartbeatMs);
   }
   if (switches.cutAfterMs > 0) {
-    cut = setTimeout(() => {
+    later(() => {
       if (switches.cutHard) {
         cleanUp();
         res.destroy();
       } else {
+        dripping = false;
         end();
       }
     }, switches.cutAfterMs);
+  }
+  if (switches.stallAfterMs > 0) {
+    later(() => {
+      stalled = true;
+      clearInterval(heartbeat);
+    }, switches.stallAfterMs);
   }
   return {end};
 }

@@ -23,6 +23,15 @@
  * @property {boolean} cutHard Cut by destroying the socket instead of ending the response cleanly.
  * @property {boolean} unnamedEvents Omit the `event:` line (clients see `message` events).
  * @property {boolean} nullFields Send `null` for absent optional fields (as Pydantic does); false omits them.
+ * @property {string} idPrefix Upload ids start with this (e.g. `a/b?c#d `), to test ids that need encoding.
+ * @property {number} dripMs Write the stream one byte at a time, this many ms apart (0 = off).
+ * @property {number} stallAfterMs After this long, write nothing more, not even heartbeats, and keep the
+ *   connection open: a proxy that goes idle (0 = never).
+ * @property {number} silentFirstMs For this long after connecting, send only heartbeats (no progress,
+ *   not even the current state) (0 = off).
+ * @property {number} malformedEvery After every Nth message, also send an event whose JSON is broken (0 = never).
+ * @property {number} oversizedFirstBytes On an upload's first connection, send one event this large first (0 = never).
+ * @property {boolean} absurdNumbers Non-terminal messages carry absurd numbers (percentage 1e999, bytes -42).
  */
 
 /** @type {Readonly<Switches>} */
@@ -44,6 +53,13 @@ export const DEFAULT_SWITCHES = Object.freeze({
   cutHard: false,
   unnamedEvents: false,
   nullFields: true,
+  idPrefix: '',
+  dripMs: 0,
+  stallAfterMs: 0,
+  silentFirstMs: 0,
+  malformedEvery: 0,
+  oversizedFirstBytes: 0,
+  absurdNumbers: false,
 });
 
 /** Switches that only change how one connection's stream is written. */
@@ -56,6 +72,11 @@ export const STREAM_SWITCHES = /** @type {const} */ ([
   'cutHard',
   'unnamedEvents',
   'nullFields',
+  'dripMs',
+  'stallAfterMs',
+  'silentFirstMs',
+  'malformedEvery',
+  'absurdNumbers',
 ]);
 
 const NUMBER_SWITCHES = new Set([
@@ -67,8 +88,20 @@ const NUMBER_SWITCHES = new Set([
   'retryMs',
   'failAtStep',
   'cutAfterMs',
+  'dripMs',
+  'stallAfterMs',
+  'silentFirstMs',
+  'malformedEvery',
+  'oversizedFirstBytes',
 ]);
-const BOOLEAN_SWITCHES = new Set(['crlf', 'ids', 'cutHard', 'unnamedEvents', 'nullFields']);
+const BOOLEAN_SWITCHES = new Set([
+  'crlf',
+  'ids',
+  'cutHard',
+  'unnamedEvents',
+  'nullFields',
+  'absurdNumbers',
+]);
 
 export class SwitchError extends Error {
   /** @param {string} message */
@@ -110,8 +143,8 @@ export function validateSwitches(input) {
         typeof value === 'boolean' ||
         (Array.isArray(value) && value.every((v) => typeof v === 'string'));
       if (!ok) throw new SwitchError('switch "fail" must be true, false or an array of filenames');
-    } else if (name === 'failMessage') {
-      if (typeof value !== 'string') throw new SwitchError('switch "failMessage" must be a string');
+    } else if (name === 'failMessage' || name === 'idPrefix') {
+      if (typeof value !== 'string') throw new SwitchError(`switch "${name}" must be a string`);
     } else if (name === 'retryAfter') {
       if (value !== null && (typeof value !== 'number' || value < 0)) {
         throw new SwitchError('switch "retryAfter" must be a number of seconds or null');

@@ -641,3 +641,97 @@ describe('mock server limits and lifecycle', () => {
     }
   });
 });
+
+describe('mock server chaos switches', () => {
+  let server: MockServer;
+  const url = (id: string, query = '') =>
+    `${server.url}/api/files/progress/${encodeURIComponent(id)}${query}`;
+
+  before(async () => {
+    server = await startMockServer({port: 0, stepMs: 15, steps: 4});
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  test('idPrefix makes ids that need encoding, and they route when encoded', async () => {
+    const id = await uploadOne(server, {name: 'odd.txt', size: 10}, {idPrefix: 'a/b?c#d %é '});
+    assert.ok(id.startsWith('a/b?c#d %é '));
+    const {response, messages} = await readStream(url(id));
+    assert.equal(response.status, 200);
+    assert.equal(progressOf(messages.at(-1)!).upload_id, id);
+  });
+
+  test('dripMs writes one byte at a time and still delivers whole messages', async () => {
+    const id = await uploadOne(server, {name: 'drip.txt', size: 10}, {dripMs: 1, steps: 1});
+    const reader = new StreamReader();
+    await reader.open(url(id));
+    const chunks: number[] = [];
+    let before = 0;
+    await waitFor(() => {
+      if (reader.raw.length > before) chunks.push(reader.raw.length - before);
+      before = reader.raw.length;
+      return reader.ended;
+    }, 8000);
+    assert.ok(chunks.length > 20, `many small reads (${chunks.length})`);
+    assert.equal(progressOf(reader.parsed.messages.at(-1)!).status, 'completed');
+  });
+
+  test('stallAfterMs goes silent without closing: a proxy gone idle', async () => {
+    const id = await uploadOne(
+      server,
+      {name: 'stall.txt', size: 10},
+      {stallAfterMs: 5, heartbeatMs: 5, stepMs: 30},
+    );
+    const reader = new StreamReader();
+    await reader.open(url(id));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const frozen = reader.raw;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(reader.raw, frozen, 'nothing more after the stall');
+    assert.equal(reader.ended, false, 'still open');
+    assert.equal(server.getProgress(id)!.status, 'completed');
+    await reader.drop();
+    await waitFor(() => server.stats().openStreams === 0);
+  });
+
+  test('silentFirstMs sends heartbeats only, then the latest state', async () => {
+    const id = await uploadOne(
+      server,
+      {name: 'quiet.txt', size: 10},
+      {silentFirstMs: 120, heartbeatMs: 10, stepMs: 10},
+    );
+    const reader = new StreamReader();
+    await reader.open(url(id));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(reader.parsed.messages.length, 0);
+    assert.ok(reader.parsed.comments.length >= 3);
+    const parsed = await reader.untilEnd();
+    assert.equal(progressOf(parsed.messages.at(-1)!).status, 'completed');
+  });
+
+  test('malformedEvery, oversizedFirstBytes and absurdNumbers write what they say', async () => {
+    const id = await uploadOne(
+      server,
+      {name: 'bad.txt', size: 100},
+      {malformedEvery: 1, oversizedFirstBytes: 5000, absurdNumbers: true},
+    );
+    const first = await readStream(url(id));
+    assert.ok(first.messages[0]!.data.length >= 5000, 'an oversized event first');
+    assert.ok(first.raw.includes('"status": "upl\n'), 'broken JSON');
+    assert.ok(
+      first.raw.includes('"progress_percentage":1e999') ||
+        first.raw.includes('"status":"completed"'),
+    );
+    const second = await readStream(url(id));
+    assert.ok(
+      second.messages.every((m) => m.data.length < 5000),
+      'only on the first connection',
+    );
+  });
+
+  test('rejects chaos switches of the wrong type', async () => {
+    const {response} = await upload(server, [{name: 'x', size: 1}], {dripMs: 'slow'});
+    assert.equal(response.status, 400);
+  });
+});
