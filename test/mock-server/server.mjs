@@ -16,6 +16,7 @@ import {
   parseMockField,
   parseQuerySwitches,
   validateSwitches,
+  connectionSwitches,
 } from './switches.mjs';
 
 export {DEFAULT_SWITCHES} from './switches.mjs';
@@ -250,7 +251,7 @@ export async function startMockServer(options = {}) {
     /** @type {Switches} */
     let switches;
     try {
-      switches = {...session.switches, ...parseQuerySwitches(query)};
+      switches = connectionSwitches({...session.switches, ...parseQuerySwitches(query)});
     } catch (error) {
       if (!(error instanceof SwitchError)) throw error;
       sendJson(res, 400, {detail: `Invalid query switch: ${error.message}`}, cors);

@@ -32,6 +32,8 @@
  * @property {number} malformedEvery After every Nth message, also send an event whose JSON is broken (0 = never).
  * @property {number} oversizedFirstBytes On an upload's first connection, send one event this large first (0 = never).
  * @property {boolean} absurdNumbers Non-terminal messages carry absurd numbers (percentage 1e999, bytes -42).
+ * @property {number} faultRate The chance (0..1) that one connection gets the connection faults above
+ *   (cuts, drips, stalls, silences, malformed events); 1: every connection. Faults "at random".
  */
 
 /** @type {Readonly<Switches>} */
@@ -60,6 +62,7 @@ export const DEFAULT_SWITCHES = Object.freeze({
   malformedEvery: 0,
   oversizedFirstBytes: 0,
   absurdNumbers: false,
+  faultRate: 1,
 });
 
 /** Switches that only change how one connection's stream is written. */
@@ -93,6 +96,7 @@ const NUMBER_SWITCHES = new Set([
   'silentFirstMs',
   'malformedEvery',
   'oversizedFirstBytes',
+  'faultRate',
 ]);
 const BOOLEAN_SWITCHES = new Set([
   'crlf',
@@ -168,6 +172,9 @@ export function validateSwitches(input) {
     }
     out[name] = value;
   }
+  if (typeof out.faultRate === 'number' && out.faultRate > 1) {
+    throw new SwitchError('switch "faultRate" is a chance between 0 and 1');
+  }
   const steps = out.steps;
   if (typeof steps === 'number' && (steps < 1 || !Number.isInteger(steps))) {
     throw new SwitchError('switch "steps" must be a whole number >= 1');
@@ -211,6 +218,32 @@ export function parseQuerySwitches(params) {
     }
   }
   return validateSwitches(raw);
+}
+
+/**
+ * @param {Switches} switches
+ * @param {string} filename
+ */
+/** Switches that break one connection, applied with the chance `faultRate`. */
+const CONNECTION_FAULTS = /** @type {const} */ ({
+  cutAfterMs: 0,
+  cutHard: false,
+  dripMs: 0,
+  stallAfterMs: 0,
+  silentFirstMs: 0,
+  malformedEvery: 0,
+});
+
+/**
+ * This connection's switches: the connection faults stay only with the chance `faultRate`.
+ *
+ * @param {Switches} switches
+ * @param {() => number} [random]
+ * @returns {Switches}
+ */
+export function connectionSwitches(switches, random = Math.random) {
+  if (switches.faultRate >= 1 || random() < switches.faultRate) return switches;
+  return {...switches, ...CONNECTION_FAULTS};
 }
 
 /**

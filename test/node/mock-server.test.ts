@@ -730,6 +730,23 @@ describe('mock server chaos switches', () => {
     );
   });
 
+  test('faultRate decides per connection whether the connection faults strike', async () => {
+    const spared = await uploadOne(
+      server,
+      {name: 'lucky.txt', size: 10},
+      {cutAfterMs: 1, faultRate: 0},
+    );
+    const clean = await readStream(url(spared));
+    assert.equal(progressOf(clean.messages.at(-1)!).status, 'completed', 'never cut');
+    const struck = await uploadOne(
+      server,
+      {name: 'unlucky.txt', size: 10},
+      {cutAfterMs: 1, faultRate: 1, stepMs: 50},
+    );
+    const cut = await readStream(url(struck));
+    assert.notEqual(progressOf(cut.messages.at(-1)!).status, 'completed', 'cut before the end');
+  });
+
   test('rejects chaos switches of the wrong type', async () => {
     const {response} = await upload(server, [{name: 'x', size: 1}], {dripMs: 'slow'});
     assert.equal(response.status, 400);
