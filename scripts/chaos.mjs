@@ -24,6 +24,7 @@ const report = await runChaos({
   uploadsPerRound: Number(values.uploads),
   minMinutes: Number(values.minutes),
   seed: Number(values.seed),
+  heapSnapshots: true,
   log: (line) => console.log(line),
 });
 console.log('');

@@ -25,6 +25,7 @@ export interface ChaosReport {
   timersBaseline: number;
   heapStart: number;
   heapEnd: number;
+  heapGrowth: {objects: number; other: number} | null;
   longestTask: number;
   p95Frame: number;
   minutes: number;
@@ -36,5 +37,7 @@ export declare function runChaos(options?: {
   minMinutes?: number;
   seed?: number;
   log?: (line: string) => void;
+  heapSnapshots?: boolean;
+  inspect?: (round: number, tools: {page: unknown; cdp: unknown}) => Promise<void>;
 }): Promise<ChaosReport>;
 export declare function formatReport(report: ChaosReport): string;
