@@ -66,7 +66,7 @@ export default defineConfig(
   },
   {
     // Chai's property assertions (`expect(x).to.be.true`) are expressions by design.
-    files: ['test/**/*.ts', '**/*.test.ts'],
+    files: ['test/**/*.{ts,tsx}', '**/*.test.{ts,tsx}'],
     rules: {'@typescript-eslint/no-unused-expressions': 'off'},
   },
   {

@@ -1,7 +1,9 @@
 // Two builds from one config:
 // (a) the npm package: ESM, dependencies left as imports. Every module of the core (src/)
-//     goes into dist/index.js, so dist/components/index.js imports the core from '../index.js'
-//     and the package has one copy of it, whichever entry a user loads first.
+//     goes into dist/index.js, so dist/components/index.js and the framework adapters
+//     (dist/adapters/*/) import the core from the package's own dist/index.js: the package
+//     has one copy of it (one connection budget, one shared manager), whichever entry a user
+//     loads first. Frameworks are peer dependencies, so they stay imports too.
 // (b) the script-tag build: one classic script (IIFE), everything bundled and minified.
 // esbuild transpiles TypeScript and reads tsconfig.json (legacy decorators,
 // useDefineForClassFields: false); tsc only type-checks and writes .d.ts (scripts/build.mjs).
@@ -15,6 +17,7 @@ const deps = Object.keys({...pkg.dependencies, ...pkg.peerDependencies});
 /** A dependency or peer dependency, or a subpath of one (`lit/decorators.js`). */
 const isDependency = (id) => deps.some((dep) => id === dep || id.startsWith(`${dep}/`));
 const coreDir = resolve('src') + sep;
+const componentsDir = resolve('components') + sep;
 
 const target = 'es2022';
 
@@ -25,18 +28,42 @@ function onwarn(warning, warn) {
 }
 const extensions = ['.ts', '.mjs', '.js'];
 
+/**
+ * The elements' modules define their tags when imported. node-resolve reads package.json's
+ * `sideEffects`, which names only the built files, and would drop a bare
+ * `import '../../components/index.js'` (the React modal's): say it of the sources too.
+ */
+const elementsDefineTags = {
+  name: 'elements-define-tags',
+  async resolveId(source, importer, options) {
+    if (importer && !source.startsWith('.')) return null;
+    const resolved = await this.resolve(source, importer, {...options, skipSelf: true});
+    if (!resolved?.id.startsWith(componentsDir)) return resolved;
+    return {...resolved, moduleSideEffects: true};
+  },
+};
+
 /** @type {import('rollup').RollupOptions[]} */
 export default [
   {
     input: {
       index: 'src/index.ts',
       'components/index': 'components/index.ts',
+      'adapters/react/index': 'adapters/react/index.ts',
+      // Its own module, so a bundler drops it, and the elements it defines, for hooks-only users.
+      'adapters/react/upload-progress-modal': 'adapters/react/upload-progress-modal.ts',
+      'adapters/vue/index': 'adapters/vue/index.ts',
+      'adapters/angular/index': 'adapters/angular/index.ts',
     },
     external: isDependency,
     onwarn,
     // Dependencies have no import-time side effects worth keeping an import for.
     treeshake: {moduleSideEffects: (_id, external) => !external},
-    plugins: [nodeResolve({extensions}), esbuild({target, tsconfig: 'tsconfig.json'})],
+    plugins: [
+      elementsDefineTags,
+      nodeResolve({extensions}),
+      esbuild({target, tsconfig: 'tsconfig.json'}),
+    ],
     output: {
       dir: 'dist',
       format: 'es',

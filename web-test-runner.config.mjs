@@ -7,6 +7,11 @@
 // What the tests can rely on:
 // - TypeScript through esbuild with tsconfig.json (legacy decorators,
 //   useDefineForClassFields: false), `.js` import specifiers resolve to `.ts` files.
+// - `.tsx` test files (JSX for React, from tsconfig.json's `jsx`).
+// - React (CommonJS only) served as ES modules, Vue's builds for bundlers with what a bundler
+//   defines, both in development mode; Angular in JIT mode (import '@angular/compiler' first).
+// - `upload-progress`, `upload-progress/react`… resolve through the package's own exports
+//   to dist/, as for a user: run `npm run build` first (`npm test` does).
 // - msw's service worker at `/mockServiceWorker.js` (no `msw init`).
 // - One mock server (test/mock-server/server.mjs) for the whole run: requests to `/api/...`
 //   are proxied to it same-origin, streamed (SSE) without buffering, and
@@ -21,12 +26,27 @@ import {chromeLauncher} from '@web/test-runner-chrome';
 import {defaultReporter} from '@web/test-runner';
 import {countingReporter} from './test/wtr-reporter.mjs';
 import {chromeArgs, chromePath} from './test/chromium.mjs';
+import {reactAsEsm} from './test/adapters/react-as-esm.mjs';
 
 const mockServerModule = fileURLToPath(new URL('./test/mock-server/server.mjs', import.meta.url));
 const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
 const mswWorker = fileURLToPath(
   new URL('./node_modules/msw/lib/mockServiceWorker.js', import.meta.url),
 );
+
+/** Vue's builds for bundlers read `process.env.NODE_ENV` and feature flags a bundler defines. */
+const vueDefines = {
+  name: 'upload-progress-vue-defines',
+  transform(context) {
+    if (!/\/node_modules\/(vue|@vue\/[^/]+)\//.test(context.path)) return undefined;
+    const body = String(context.body)
+      .replaceAll('process.env.NODE_ENV', '"development"')
+      .replaceAll('__VUE_OPTIONS_API__', 'true')
+      .replaceAll('__VUE_PROD_DEVTOOLS__', 'false')
+      .replaceAll('__VUE_PROD_HYDRATION_MISMATCH_DETAILS__', 'false');
+    return {body};
+  },
+};
 
 /** @type {{url: string, port: number, close(): unknown} | undefined} */
 let mockServer;
@@ -124,7 +144,7 @@ const middleware = [
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
-  files: ['test/**/*.test.ts', 'components/**/*.test.ts', '!test/node/**'],
+  files: ['test/**/*.test.{ts,tsx}', 'components/**/*.test.ts', '!test/node/**'],
   nodeResolve: true,
   concurrency: 2,
   testsFinishTimeout: 180_000,
@@ -145,7 +165,14 @@ export default {
     <script type="module" src="${testFramework}"></script>
   </body>
 </html>`,
-  plugins: [esbuildPlugin({ts: true, target: 'es2022', tsconfig}), mockServerPlugin],
+  plugins: [
+    esbuildPlugin({ts: true, tsx: true, target: 'es2022', tsconfig}),
+    reactAsEsm,
+    vueDefines,
+    mockServerPlugin,
+  ],
   middleware,
   reporters: [defaultReporter(), countingReporter()],
+  // Angular announces its development mode at every bootstrap.
+  filterBrowserLogs: ({args}) => args[0] !== 'Angular is running in development mode.',
 };

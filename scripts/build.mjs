@@ -42,6 +42,10 @@ const expected = [
   'dist/src/index.d.ts',
   'dist/components/index.js',
   'dist/components/index.d.ts',
+  ...['react', 'vue', 'angular'].flatMap((name) => [
+    `dist/adapters/${name}/index.js`,
+    `dist/adapters/${name}/index.d.ts`,
+  ]),
   'dist/upload-progress.min.js',
   'custom-elements.json',
 ];

@@ -4,7 +4,8 @@
 //   node scripts/test.mjs                   # all stages
 //   node scripts/test.mjs browser node      # only these stages (names below)
 //
-// Stages: typecheck, lint, build, size, browser (web-test-runner), node (node --test).
+// Stages: typecheck, lint, build, package (publint on the built package), size, browser
+// (web-test-runner), node (node --test).
 // A failing stage does not stop the ones after it, so one run shows every failure. The last
 // line is `N passed, N failed`: the tests of both runners, plus one failure for each other
 // stage that failed (named just above). Exit code 1 when anything failed or no test ran.
@@ -90,6 +91,13 @@ const stages = {
   },
 
   build: async () => ({ok: (await run(npm, ['run', '--silent', 'build'])) === 0}),
+
+  // The last step of `npm run lint`: publint checks what `npm pack` would ship (the exports
+  // map, types, files), so it runs once dist/ is built.
+  package: async (results) => {
+    if (results.build && !results.build.ok) return {ok: true, skip: true, note: 'the build failed'};
+    return {ok: (await run(bin('publint'), ['--strict'])) === 0};
+  },
 
   size: async (results) => {
     if (results.build && !results.build.ok) return {ok: true, skip: true, note: 'the build failed'};

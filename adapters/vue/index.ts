@@ -1,0 +1,4 @@
+export {useUploadProgress} from './use-upload-progress.js';
+export {useMultiUploadProgress} from './use-multi-upload-progress.js';
+export type {MultiUploadProgress, MultiUploadProgressOptions} from './use-multi-upload-progress.js';
+export type {} from './global-components.js';
