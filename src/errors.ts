@@ -6,6 +6,12 @@
  * Transient (the stream reconnects with backoff): `network`, `server-error`, `rate-limited`,
  * `stream-ended`, `idle-timeout`, `event-too-large`.
  * Reported while the stream goes on: `malformed-event`, `foreign-event`.
+ *
+ * Sending files (`uploadFiles()`; final, the files end `failed`): `cancelled` (the signal was
+ * aborted before the server took the files), `upload-network` (no answer: network error,
+ * timeout, CORS, or the `headers` option failing), `upload-rejected` (a non-2xx answer;
+ * `status` is set and the message carries the server's `detail`), `upload-invalid-answer`
+ * (a 2xx answer without usable `upload_ids`, or not one id per file).
  */
 export type UploadProgressErrorKind =
   | 'unauthorized'
@@ -23,7 +29,11 @@ export type UploadProgressErrorKind =
   | 'idle-timeout'
   | 'event-too-large'
   | 'malformed-event'
-  | 'foreign-event';
+  | 'foreign-event'
+  | 'cancelled'
+  | 'upload-network'
+  | 'upload-rejected'
+  | 'upload-invalid-answer';
 
 const TRANSIENT: ReadonlySet<UploadProgressErrorKind> = new Set([
   'network',
@@ -41,6 +51,7 @@ const REPORTED_ONLY: ReadonlySet<UploadProgressErrorKind> = new Set([
 
 /** Context carried by every {@link UploadProgressError}. */
 export interface UploadProgressErrorDetails {
+  /** The upload the error belongs to; empty for errors of an upload request (no id yet). */
   uploadId: string;
   /** The HTTP status of the answer, when there was one. */
   status?: number | undefined;

@@ -14,13 +14,25 @@ export interface SnapshotFrame {
   /** How much of the settled log this snapshot sees. */
   readonly settledCount: number;
   readonly inFlight: ReadonlyMap<string, UploadEntry>;
+  /**
+   * Local key → the server's id, for files sent by this page; append-only within one
+   * generation. A snapshot taken before an id arrived finds the local key in `inFlight` first.
+   */
+  readonly aliases: ReadonlyMap<string, string>;
 }
 
-function entryOf(frame: SnapshotFrame, id: string): UploadEntry | undefined {
+function lookup(frame: SnapshotFrame, id: string): UploadEntry | undefined {
   const live = frame.inFlight.get(id);
   if (live) return live;
   const index = frame.settledIndex.get(id);
   return index !== undefined && index < frame.settledCount ? frame.settled[index] : undefined;
+}
+
+function entryOf(frame: SnapshotFrame, id: string): UploadEntry | undefined {
+  const entry = lookup(frame, id);
+  if (entry || frame.aliases.size === 0) return entry;
+  const alias = frame.aliases.get(id);
+  return alias === undefined ? undefined : lookup(frame, alias);
 }
 
 /** A read-only map over a {@link SnapshotFrame}, iterating in track order. */

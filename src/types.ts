@@ -111,10 +111,24 @@ export interface RetryOptions {
 }
 
 /**
+ * Where an upload stands, across both halves of its life:
+ *
+ * - `transferring`: this page is sending the file (`uploadFiles()`); the server has no id for
+ *   it yet, so the entry is listed under a local key.
+ * - `processing`: the server has the file and its progress stream reports on it.
+ * - `done`: completed or failed (see `progress.status`).
+ */
+export type UploadPhase = 'transferring' | 'processing' | 'done';
+
+/**
  * What the manager knows of one tracked upload, including uploads whose first record has
  * not arrived yet.
  */
 export interface UploadEntry {
+  /**
+   * The server's id; while the file is still being sent (phase `transferring`, or failed
+   * then), the local key that {@link UploadProgressManager.trackTransfers} gave it.
+   */
   uploadId: string;
   /** The last record received (or the terminal one synthesised on a transport failure). */
   progress: UploadProgress | null;
@@ -122,8 +136,44 @@ export interface UploadEntry {
   filename: string | null;
   /** From the progress record, else the size given to `track()`. */
   totalBytes: number | null;
-  /** The connection's state; `closed` once settled. */
+  /** The connection's state; `closed` once settled (`idle` while the file is being sent). */
   connection: ConnectionState;
+  /** Where the upload stands. Always set by `UploadProgressManager`. */
+  phase?: UploadPhase;
+  /**
+   * Bytes of the file this page has sent: uploads started with `uploadFiles()`. `null` for
+   * uploads tracked by id, which were sent before the manager heard of them.
+   */
+  transferredBytes?: number | null;
+  /**
+   * This upload's own progress, 0..100, by the same rule as the overall figure: for a file
+   * this page sent, sending counts for `transferShare` of it (one half by default) and the
+   * server's processing for the rest; for an upload tracked by id, the server's percentage.
+   * It never goes back. Always set by `UploadProgressManager`.
+   */
+  percentage?: number;
+}
+
+/**
+ * One file the page is sending, as a manager tracks it before the server has an id for it
+ * (see `UploadProgressManager.trackTransfers`). `uploadFiles()` drives these; call them
+ * yourself only to report a transfer of your own making.
+ */
+export interface TransferHandle {
+  /** Its key in the snapshot while it is sent; after `attach()`, an alias of the server's id. */
+  readonly key: string;
+  /** Bytes of the file sent so far; figures lower than the last one are ignored. */
+  progress(sentBytes: number): void;
+  /** The server's id for the file: the transfer is done, and its progress stream takes over. */
+  attach(uploadId: string): void;
+  /** The transfer failed or was cancelled: the upload ends `failed` with this reason. */
+  fail(reason: string): void;
+}
+
+/** A file about to be sent, for {@link UploadProgressManager.trackTransfers}. */
+export interface TransferredFile {
+  filename: string;
+  total_bytes: number;
 }
 
 /**
@@ -138,7 +188,9 @@ export interface UploadProgressSnapshot {
   /**
    * Uploaded bytes over total bytes of every tracked upload, 0..100, never NaN; exactly 100
    * only when {@link allCompleted}. Uploads without a known size count as not started,
-   * sized as given to `track()`, else as the mean of the known sizes.
+   * sized as given to `track()`, else as the mean of the known sizes. For files sent with
+   * `uploadFiles()`, a byte counts `transferShare` (one half by default) once sent and the
+   * rest once the server processed it (see {@link uploadedBytes}).
    */
   overallPercentage: number;
   /** Every tracked upload completed successfully (false when nothing is tracked). */
@@ -147,20 +199,27 @@ export interface UploadProgressSnapshot {
   allSettled: boolean;
   /** Number of tracked uploads. */
   total: number;
-  /** Uploads whose first record has not arrived yet. */
+  /** Uploads whose first record has not arrived yet (files still being sent included). */
   pending: number;
   uploading: number;
   completed: number;
   failed: number;
   /** Uploads queued for a connection slot. */
   waiting: number;
-  /** Sum of the uploaded bytes (failed uploads with the bytes they reached). */
+  /**
+   * Sum of the uploaded bytes (failed uploads with the bytes they reached). A file sent with
+   * `uploadFiles()` counts `share × sent + (1 − share) × processed`, where `share` is the
+   * manager's `transferShare`; an upload tracked by id counts the server's bytes.
+   */
   uploadedBytes: number;
   /** Sum of the sizes, with the estimates used by {@link overallPercentage}. */
   totalBytes: number;
-  /** Smoothed bytes per second; `null` until there is enough to say. */
+  /**
+   * Smoothed bytes moved per second (bytes this page sent plus bytes the server processed);
+   * `null` until there is enough to say.
+   */
   bytesPerSecond: number | null;
-  /** Seconds left at the smoothed speed; `null` when unknown. */
+  /** Seconds until the bytes still to send and to process are done at that speed; `null` when unknown. */
   etaSeconds: number | null;
 }
 

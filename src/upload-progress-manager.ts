@@ -1,3 +1,4 @@
+import {failedProgress} from './normalize-progress.js';
 import {resolveOptions, type AdvancedOptions} from './resolve-options.js';
 import {ProgressMapView, UploadsView, type SnapshotFrame} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
@@ -6,6 +7,8 @@ import type {
   ConnectionState,
   ProgressOptions,
   TrackedUpload,
+  TransferHandle,
+  TransferredFile,
   UploadEntry,
   UploadProgress,
   UploadProgressSnapshot,
@@ -18,12 +21,21 @@ export interface UploadProgressManagerOptions extends ProgressOptions, AdvancedO
    * per task (a microtask); pass `requestAnimationFrame` to get one call per frame.
    */
   schedule?: (flush: () => void) => void;
+  /**
+   * For files sent with `uploadFiles()`: the share of each byte's progress earned by sending
+   * it, the rest being earned as the server processes it. `0` counts processing alone (as
+   * for uploads tracked by id), `1` the transfer alone.
+   * @defaultValue `0.5`
+   */
+  transferShare?: number;
 }
 
 /** One tracked upload while it is in flight. */
 interface Live {
-  readonly id: string;
-  stream: UploadProgressStream;
+  /** The server's id, or the local key until {@link TransferHandle.attach}. */
+  id: string;
+  /** `null` while the file is being sent: there is no id to follow yet. */
+  stream: UploadProgressStream | null;
   stop: () => void;
   filename: string | null;
   totalBytes: number | null;
@@ -31,6 +43,8 @@ interface Live {
   sizeKnown: boolean;
   progress: UploadProgress | null;
   connection: ConnectionState;
+  /** Bytes this page sent of the file; `null` for uploads tracked by id. */
+  sent: number | null;
   entry: UploadEntry;
 }
 
@@ -44,6 +58,9 @@ interface SettledSums {
   /** Failed before their size was ever known. */
   unknownCount: number;
 }
+
+/** Unique across managers, so a list given keys of one manager never shows another's. */
+let localKeys = 0;
 
 const EMPTY_SUMS: SettledSums = {
   completed: 0,
@@ -62,6 +79,9 @@ const EMPTY_SUMS: SettledSums = {
  * per task however many events arrived. Settled uploads keep a small record and release
  * their stream, so thousands of finished uploads cost neither memory nor time per event.
  *
+ * Files this page is still sending (see `uploadFiles()`) are tracked before the server has
+ * an id for them, through {@link trackTransfers}.
+ *
  * @example
  * const manager = new UploadProgressManager();
  * manager.track(result.upload_ids);
@@ -73,6 +93,7 @@ const EMPTY_SUMS: SettledSums = {
 export class UploadProgressManager {
   readonly #options: UploadProgressManagerOptions;
   readonly #schedule: (flush: () => void) => void;
+  readonly #share: number;
   /** Each listener with the snapshot it was last given. */
   readonly #listeners = new Map<
     (snapshot: UploadProgressSnapshot) => void,
@@ -81,11 +102,15 @@ export class UploadProgressManager {
   readonly #live = new Map<string, Live>();
   readonly #speed = new SpeedEstimator();
   #order: readonly string[] = [];
+  /** Local keys whose server id arrived, not yet replaced in `#order` (done once per read). */
+  readonly #renames = new Map<string, string>();
+  /** Local key → server id; replaced, never shrunk, so snapshots handed out keep theirs. */
+  #aliases = new Map<string, string>();
   #settled: UploadEntry[] = [];
   #settledIndex = new Map<string, number>();
   #settledSized: boolean[] = [];
   #sums: SettledSums = {...EMPTY_SUMS};
-  /** Bytes gained by any upload since the manager was made: the speed's input. */
+  /** Bytes moved (sent or processed) since the manager was made: the speed's input. */
   #progressed = 0;
   #snapshot: UploadProgressSnapshot | null = null;
   #scheduled = false;
@@ -93,6 +118,11 @@ export class UploadProgressManager {
   /** @throws RangeError/TypeError for options that cannot work (checked here, not later). */
   constructor(options: UploadProgressManagerOptions = {}) {
     resolveOptions(options);
+    const share = options.transferShare ?? 0.5;
+    if (!(share >= 0 && share <= 1)) {
+      throw new RangeError(`transferShare must be a number from 0 to 1, got ${share}.`);
+    }
+    this.#share = share;
     this.#options = {...options};
     // Called as a plain function: `queueMicrotask` and `requestAnimationFrame` throw
     // "Illegal invocation" when called as methods of anything but the global object.
@@ -110,7 +140,9 @@ export class UploadProgressManager {
     if (this.#options.signal?.aborted) return;
     const added: string[] = [];
     for (const upload of uploads) {
-      const {id, filename, totalBytes} = readTracked(upload);
+      const tracked = readTracked(upload);
+      const {filename, totalBytes} = tracked;
+      const id = this.#aliases.get(tracked.id) ?? tracked.id;
       const live = this.#live.get(id);
       if (live) {
         this.#learn(live, filename, totalBytes);
@@ -120,39 +152,87 @@ export class UploadProgressManager {
       // A new batch after a pause: the idle time must not drag the speed down.
       if (this.#live.size === 0 && added.length === 0) this.#speed.reset();
       added.push(id);
-      this.#live.set(id, this.#open(id, filename, totalBytes));
+      const fresh = this.#newLive(id, filename, totalBytes, null);
+      this.#live.set(id, fresh);
+      this.#connect(fresh);
     }
     if (added.length > 0) {
-      this.#order = [...this.#order, ...added];
+      this.#order = [...this.#currentOrder(), ...added];
       this.#changed();
     }
   }
 
-  /** Stops following one upload and forgets it. */
+  /**
+   * Starts showing files this page is sending, before the server has ids for them: each is
+   * listed under a local key, in phase `transferring`, with its name and size. The handles
+   * report the bytes sent, then attach the server's id (the entry moves to that id and its
+   * progress stream opens; the local key stays valid as an alias) or end the file `failed`.
+   * `uploadFiles()` does all this; use it directly only for transfers of your own making.
+   *
+   * @example
+   * const [handle] = manager.trackTransfers([{filename: file.name, total_bytes: file.size}]);
+   * xhr.upload.onprogress = (event) => handle.progress(event.loaded);
+   * xhr.onload = () => handle.attach(JSON.parse(xhr.responseText).upload_ids[0]);
+   * xhr.onerror = () => handle.fail('Network error');
+   * @throws TypeError for a file without a name or a size
+   */
+  trackTransfers(files: Iterable<TransferredFile>): TransferHandle[] {
+    const handles: TransferHandle[] = [];
+    const added: string[] = [];
+    for (const file of files) {
+      const {filename, totalBytes} = readTransferred(file);
+      const key = `local:${++localKeys}`;
+      const live = this.#newLive(key, filename, totalBytes, 0);
+      handles.push(this.#handle(live));
+      if (this.#options.signal?.aborted) continue;
+      if (this.#live.size === 0 && added.length === 0) this.#speed.reset();
+      this.#live.set(key, live);
+      added.push(key);
+    }
+    if (added.length > 0) {
+      this.#order = [...this.#currentOrder(), ...added];
+      this.#changed();
+    }
+    return handles;
+  }
+
+  /**
+   * Stops following one upload and forgets it (a local key forgets the file it names; the
+   * transfer itself goes on: cancel it with `uploadFiles()`'s `signal`).
+   */
   untrack(uploadId: string): void {
-    const live = this.#live.get(uploadId);
+    const target = this.#aliases.get(uploadId) ?? uploadId;
+    const live = this.#live.get(target);
     if (live) {
       live.stop();
-      live.stream.close();
-      this.#live.delete(uploadId);
-    } else if (this.#settledIndex.has(uploadId)) {
-      this.#rebuildSettled((id) => id !== uploadId);
+      live.stream?.close();
+      this.#live.delete(target);
+    } else if (this.#settledIndex.has(target)) {
+      this.#rebuildSettled((id) => id !== target);
     } else {
       return;
     }
-    this.#order = this.#order.filter((id) => id !== uploadId);
+    if (this.#aliases.size > 0) {
+      this.#aliases = new Map([...this.#aliases].filter(([, id]) => id !== target));
+    }
+    this.#order = this.#currentOrder().filter((id) => id !== target);
     this.#changed();
   }
 
-  /** Closes every connection and forgets every upload. Listeners stay subscribed. */
+  /**
+   * Closes every connection and forgets every upload (files being sent included: their
+   * transfers go on unseen). Listeners stay subscribed.
+   */
   closeAll(): void {
     if (this.#order.length === 0) return;
     for (const live of this.#live.values()) {
       live.stop();
-      live.stream.close();
+      live.stream?.close();
     }
     this.#live.clear();
     this.#rebuildSettled(() => false);
+    this.#renames.clear();
+    this.#aliases = new Map();
     this.#order = [];
     this.#changed();
   }
@@ -176,26 +256,40 @@ export class UploadProgressManager {
 
   /** The stream of an upload still in flight (for its events), or `undefined`. */
   getStream(uploadId: string): UploadProgressStream | undefined {
-    return this.#live.get(uploadId)?.stream;
+    return this.#live.get(this.#aliases.get(uploadId) ?? uploadId)?.stream ?? undefined;
   }
 
-  #open(id: string, filename: string | null, totalBytes: number | null): Live {
-    const stream = new UploadProgressStream(id, {
-      ...this.#options,
-      signal: undefined,
-      known: {filename: filename ?? undefined, total_bytes: totalBytes ?? undefined},
-    });
+  #newLive(
+    id: string,
+    filename: string | null,
+    totalBytes: number | null,
+    sent: number | null,
+  ): Live {
     const live: Live = {
       id,
-      stream,
+      stream: null,
       stop: () => undefined,
       filename,
       totalBytes,
       sizeKnown: totalBytes !== null,
       progress: null,
-      connection: stream.state,
-      entry: {uploadId: id, progress: null, filename, totalBytes, connection: stream.state},
+      connection: 'idle',
+      sent,
+      entry: undefined as unknown as UploadEntry,
     };
+    live.entry = this.#entry(live);
+    return live;
+  }
+
+  /** Opens the upload's progress stream. */
+  #connect(live: Live): void {
+    const stream = new UploadProgressStream(live.id, {
+      ...this.#options,
+      signal: undefined,
+      known: {filename: live.filename ?? undefined, total_bytes: live.totalBytes ?? undefined},
+    });
+    live.stream = stream;
+    live.connection = stream.state;
     const onState = () => this.#update(live, live.progress, stream.state);
     stream.addEventListener('statechange', onState);
     const unsubscribe = stream.subscribe((progress) => {
@@ -205,7 +299,101 @@ export class UploadProgressManager {
       unsubscribe();
       stream.removeEventListener('statechange', onState);
     };
-    return live;
+    live.entry = this.#entry(live);
+  }
+
+  #handle(live: Live): TransferHandle {
+    const key = live.id;
+    // Every call is a no-op once the file was attached, failed, untracked or closed.
+    const sending = () => this.#live.get(live.id) === live && live.stream === null;
+    return {
+      key,
+      progress: (sentBytes) => {
+        if (!sending()) return;
+        const sent = Math.min(live.totalBytes ?? 0, Math.floor(Number(sentBytes) || 0));
+        if (sent <= (live.sent ?? 0)) return;
+        const before = this.#moved(live);
+        live.sent = sent;
+        this.#refresh(live, before, false);
+      },
+      attach: (uploadId) => {
+        if (typeof uploadId !== 'string' || uploadId === '') {
+          throw new TypeError(
+            `attach() takes a non-empty upload id, got ${JSON.stringify(uploadId)}.`,
+          );
+        }
+        if (!sending()) return;
+        this.#attach(live, uploadId);
+      },
+      fail: (reason) => {
+        if (!sending()) return;
+        const before = this.#moved(live);
+        live.progress = failedProgress(null, key, String(reason), {
+          filename: live.filename,
+          total_bytes: live.totalBytes,
+        });
+        live.connection = 'closed';
+        this.#refresh(live, before, true);
+      },
+    };
+  }
+
+  #attach(live: Live, uploadId: string): void {
+    const key = live.id;
+    this.#aliases.set(key, uploadId);
+    this.#live.delete(key);
+    if (this.#live.has(uploadId) || this.#settledIndex.has(uploadId)) {
+      // Tracked already (resumed twice, say): that entry stays, the local one gives way.
+      this.#order = this.#currentOrder().filter((id) => id !== key);
+      this.#changed();
+      return;
+    }
+    const before = this.#moved(live);
+    // The server answered with an id, so it has every byte.
+    live.sent = live.totalBytes ?? live.sent;
+    live.id = uploadId;
+    this.#live.set(uploadId, live);
+    this.#renames.set(key, uploadId);
+    this.#connect(live);
+    this.#refresh(live, before, false);
+  }
+
+  /** `#order` with the server ids that arrived since the last read in place of local keys. */
+  #currentOrder(): readonly string[] {
+    if (this.#renames.size > 0) {
+      const renames = this.#renames;
+      this.#order = this.#order.map((id) => renames.get(id) ?? id);
+      renames.clear();
+    }
+    return this.#order;
+  }
+
+  /** Bytes sent plus bytes processed: what the speed counts. */
+  #moved(live: Live): number {
+    return (live.sent ?? 0) + (live.progress?.uploaded_bytes ?? 0);
+  }
+
+  #entry(live: Live): UploadEntry {
+    const progress = live.progress;
+    const settled = progress !== null && progress.status !== 'uploading';
+    const total = live.totalBytes ?? 0;
+    let percentage: number;
+    if (progress?.status === 'completed') percentage = 100;
+    else if (live.sent === null) percentage = progress?.progress_percentage ?? 0;
+    else {
+      const done = doneBytes(live.sent, progress?.uploaded_bytes ?? 0, total, this.#share);
+      percentage = total > 0 ? Math.min(100, (done / total) * 100) : 0;
+    }
+    return {
+      uploadId: live.id,
+      progress,
+      filename: live.filename,
+      totalBytes: live.sizeKnown ? live.totalBytes : null,
+      connection: live.connection,
+      phase: settled ? 'done' : live.stream ? 'processing' : 'transferring',
+      transferredBytes: live.sent,
+      percentage,
+    };
   }
 
   #learn(live: Live, filename: string | null, totalBytes: number | null): void {
@@ -224,9 +412,8 @@ export class UploadProgressManager {
 
   #update(live: Live, progress: UploadProgress | null, connection: ConnectionState): void {
     if (this.#live.get(live.id) !== live) return;
+    const before = this.#moved(live);
     if (progress) {
-      const before = live.progress?.uploaded_bytes ?? 0;
-      if (progress.uploaded_bytes > before) this.#progressed += progress.uploaded_bytes - before;
       live.progress = progress;
       live.filename = progress.filename || live.filename;
       // A size of 0 is only trusted once completed (an empty file): before that it may
@@ -238,13 +425,14 @@ export class UploadProgressManager {
     }
     const settled = progress !== null && progress.status !== 'uploading';
     live.connection = settled ? 'closed' : connection;
-    live.entry = {
-      uploadId: live.id,
-      progress: live.progress,
-      filename: live.filename,
-      totalBytes: live.sizeKnown ? live.totalBytes : null,
-      connection: live.connection,
-    };
+    this.#refresh(live, before, settled);
+  }
+
+  /** After a change to `live`: counts the bytes moved, rebuilds its entry, settles it. */
+  #refresh(live: Live, movedBefore: number, settled: boolean): void {
+    const moved = this.#moved(live);
+    if (moved > movedBefore) this.#progressed += moved - movedBefore;
+    live.entry = this.#entry(live);
     if (settled) this.#settle(live);
     this.#changed();
   }
@@ -255,7 +443,7 @@ export class UploadProgressManager {
     this.#settledIndex.set(live.id, this.#settled.length);
     this.#settled.push(live.entry);
     this.#settledSized.push(live.sizeKnown);
-    this.#sums = addSettled(this.#sums, live.entry, live.sizeKnown);
+    this.#sums = addSettled(this.#sums, live.entry, live.sizeKnown, this.#share);
   }
 
   /** Starts a new settled log generation, so snapshots already handed out keep theirs. */
@@ -269,7 +457,7 @@ export class UploadProgressManager {
       index.set(entry.uploadId, settled.length);
       settled.push(entry);
       sized.push(this.#settledSized[i]!);
-      sums = addSettled(sums, entry, this.#settledSized[i]!);
+      sums = addSettled(sums, entry, this.#settledSized[i]!, this.#share);
     });
     this.#settled = settled;
     this.#settledSized = sized;
@@ -301,21 +489,31 @@ export class UploadProgressManager {
     let uploading = 0;
     let pending = 0;
     let waiting = 0;
+    /** Bytes still to send or to process, for the ETA (unknown sizes added below). */
+    let left = 0;
+    let liveUnknown = 0;
+    const share = this.#share;
     const inFlight = new Map<string, UploadEntry>();
     for (const live of this.#live.values()) {
       inFlight.set(live.id, live.entry);
       if (live.progress) uploading++;
       else pending++;
       if (live.connection === 'waiting') waiting++;
+      const processed = live.progress?.uploaded_bytes ?? 0;
       if (live.sizeKnown) {
-        knownTotal += live.totalBytes ?? 0;
+        const size = live.totalBytes ?? 0;
+        knownTotal += size;
         knownCount++;
-        uploaded += live.progress?.uploaded_bytes ?? 0;
+        uploaded += doneBytes(live.sent, processed, size, share);
+        left += Math.max(0, size - processed);
+        if (live.sent !== null) left += Math.max(0, size - live.sent);
       } else {
         unknownCount++;
+        liveUnknown++;
       }
     }
-    const total = this.#order.length;
+    const order = this.#currentOrder();
+    const total = order.length;
     const allCompleted = total > 0 && s.completed === total;
     const allSettled = total > 0 && s.completed + s.failed === total;
     const mean = knownCount > 0 ? knownTotal / knownCount : 0;
@@ -329,7 +527,7 @@ export class UploadProgressManager {
     const now = (this.#options.clock ?? Date).now();
     const rate = allSettled || total === 0 ? null : this.#speed.sample(this.#progressed, now);
     const bytesPerSecond = rate === null ? null : Math.max(0, rate);
-    const left = Math.max(0, totalBytes - uploaded);
+    left += liveUnknown * mean;
     const etaSeconds = allSettled
       ? 0
       : bytesPerSecond && bytesPerSecond > 0
@@ -337,11 +535,12 @@ export class UploadProgressManager {
         : null;
 
     const frame: SnapshotFrame = {
-      order: this.#order,
+      order,
       settledIndex: this.#settledIndex,
       settled: this.#settled,
       settledCount: this.#settled.length,
       inFlight,
+      aliases: this.#aliases,
     };
     return Object.freeze({
       progressMap: new ProgressMapView(frame, uploading + s.completed + s.failed),
@@ -363,12 +562,32 @@ export class UploadProgressManager {
   }
 }
 
-function addSettled(sums: SettledSums, entry: UploadEntry, sized: boolean): SettledSums {
+/**
+ * The bytes an upload counts as done: a file this page sent earns `share` of each byte once
+ * sent and the rest once processed; an upload tracked by id (`sent` null) the server's bytes.
+ */
+function doneBytes(sent: number | null, processed: number, size: number, share: number): number {
+  if (sent === null) return processed;
+  return share * Math.min(sent, size) + (1 - share) * Math.min(processed, size);
+}
+
+function addSettled(
+  sums: SettledSums,
+  entry: UploadEntry,
+  sized: boolean,
+  share: number,
+): SettledSums {
   const progress = entry.progress!;
+  const done = doneBytes(
+    entry.transferredBytes ?? null,
+    progress.uploaded_bytes,
+    entry.totalBytes ?? 0,
+    share,
+  );
   return {
     completed: sums.completed + (progress.status === 'completed' ? 1 : 0),
     failed: sums.failed + (progress.status === 'failed' ? 1 : 0),
-    uploaded: sums.uploaded + (sized ? progress.uploaded_bytes : 0),
+    uploaded: sums.uploaded + (sized ? done : 0),
     knownTotal: sums.knownTotal + (sized ? (entry.totalBytes ?? 0) : 0),
     knownCount: sums.knownCount + (sized ? 1 : 0),
     unknownCount: sums.unknownCount + (sized ? 0 : 1),
@@ -396,6 +615,16 @@ function readTracked(upload: TrackedUpload): {
         ? Math.min(Math.floor(size), Number.MAX_SAFE_INTEGER)
         : null,
   };
+}
+
+function readTransferred(file: TransferredFile): {filename: string; totalBytes: number} {
+  const size = file?.total_bytes;
+  if (typeof file?.filename !== 'string' || typeof size !== 'number' || !(size >= 0)) {
+    throw new TypeError(
+      `trackTransfers() takes {filename, total_bytes} with a size >= 0; got ${JSON.stringify(file)}.`,
+    );
+  }
+  return {filename: file.filename, totalBytes: Math.min(Math.floor(size), Number.MAX_SAFE_INTEGER)};
 }
 
 let shared: UploadProgressManager | undefined;

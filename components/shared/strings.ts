@@ -20,13 +20,15 @@ export interface UploadProgressStrings {
   waiting: string;
   /** Status of an upload whose first progress record has not arrived. */
   connecting: string;
+  /** Status of a file the page is still sending (before the server has it). */
+  sending: string;
   /** Status of an upload the server is processing. */
   processing: string;
   completed: string;
   failed: string;
   /** Reason shown for a failed upload that carries no error text. */
   unknownError: string;
-  /** A processing row's status: "Processing 45%". */
+  /** A sending or processing row's status: "Processing 45%". */
   statusPercent: (status: string, percent: string) => string;
   /** A failed row's status: "Failed: disk full". */
   statusReason: (status: string, reason: string) => string;
@@ -58,6 +60,7 @@ export const defaultStrings: Readonly<UploadProgressStrings> = {
   overall: 'Overall progress',
   waiting: 'Waiting',
   connecting: 'Connecting',
+  sending: 'Sending',
   processing: 'Processing',
   completed: 'Completed',
   failed: 'Failed',

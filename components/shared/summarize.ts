@@ -15,6 +15,10 @@ export interface UploadsSummary {
   allCompleted: boolean;
   /** Byte-weighted 0..100, as the core computes `overallPercentage`, over these ids only. */
   percent: number;
+  /**
+   * Bytes still to move, in the unit of the manager's `bytesPerSecond`: to send (files the
+   * page is sending) plus to process, over uploads not settled.
+   */
   remainingBytes: number;
 }
 
@@ -34,16 +38,26 @@ export function summarize(
   let sized = 0;
   let sizes = 0;
   let uploaded = 0;
+  let remaining = 0;
+  let unknown = 0;
   for (const id of list) {
     const entry = snapshot.uploads.get(id);
     entries.push(entry);
     const status = entry?.progress?.status;
+    const settled = status === 'completed' || status === 'failed';
     if (status === 'completed') completed++;
     else if (status === 'failed') failed++;
     if (entry?.totalBytes != null) {
+      const size = entry.totalBytes;
       sized++;
-      sizes += entry.totalBytes;
-      uploaded += entry.progress?.uploaded_bytes ?? 0;
+      sizes += size;
+      uploaded += doneBytes(entry);
+      if (!settled) {
+        remaining += Math.max(0, size - (entry.progress?.uploaded_bytes ?? 0));
+        if (entry.transferredBytes != null) remaining += Math.max(0, size - entry.transferredBytes);
+      }
+    } else if (!settled) {
+      unknown++;
     }
   }
   const total = list.length;
@@ -59,6 +73,17 @@ export function summarize(
     settled: total > 0 && completed + failed === total,
     allCompleted,
     percent: allCompleted ? 100 : totalBytes ? Math.min(99.99, (uploaded / totalBytes) * 100) : 0,
-    remainingBytes: Math.max(0, totalBytes - uploaded),
+    remainingBytes: remaining + (sized ? (sizes / sized) * unknown : 0),
   };
+}
+
+/**
+ * The bytes a row counts as done. A file the page sent counts both halves (its `percentage`
+ * is the manager's figure across sending and processing); one tracked by id, the server's.
+ */
+export function doneBytes(entry: UploadEntry): number {
+  if (entry.transferredBytes != null && entry.percentage !== undefined) {
+    return ((entry.totalBytes ?? 0) * entry.percentage) / 100;
+  }
+  return entry.progress?.uploaded_bytes ?? 0;
 }

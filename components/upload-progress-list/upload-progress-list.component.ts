@@ -10,11 +10,14 @@ import {
 } from '../shared/manager-controller.js';
 import {progressBar} from '../shared/progress-bar.js';
 import {defaultStrings, type UploadProgressStrings} from '../shared/strings.js';
-import {summarize, type UploadsSummary} from '../shared/summarize.js';
+import {doneBytes, summarize, type UploadsSummary} from '../shared/summarize.js';
 import styles from './upload-progress-list.styles.js';
 
-/** A row's state: the server's status, or where its connection stands before the first record. */
-type RowStatus = 'waiting' | 'connecting' | 'uploading' | 'completed' | 'failed';
+/**
+ * A row's state: the server's status, `sending` while the page sends the file, or where its
+ * connection stands before the first record.
+ */
+type RowStatus = 'sending' | 'waiting' | 'connecting' | 'uploading' | 'completed' | 'failed';
 
 /** Milestones waiting to be announced. */
 interface Batch {
@@ -42,7 +45,7 @@ const BATCH_MS = 1000;
  * @csspart overall-bar - The overall progress bar's track.
  * @csspart overall-indicator - The overall progress bar's filled part.
  * @csspart rows - The list of rows.
- * @csspart row - One upload; also carries its status as a part: `waiting`, `connecting`, `uploading`, `completed` or `failed` (`::part(row failed)`).
+ * @csspart row - One upload; also carries its status as a part: `sending`, `waiting`, `connecting`, `uploading`, `completed` or `failed` (`::part(row failed)`).
  * @csspart icon - The status icon (decorative; the status is also in words).
  * @csspart filename - The filename, truncated with an ellipsis; the full name is its `title`.
  * @csspart size - "1.2 MB of 5 MB".
@@ -167,14 +170,18 @@ export class UploadProgressList extends LitElement {
     const progress = entry?.progress;
     const status: RowStatus =
       progress?.status ??
-      (!entry || entry.connection === 'waiting' || entry.connection === 'idle'
-        ? 'waiting'
-        : 'connecting');
-    const value = status === 'completed' ? 100 : (progress?.progress_percentage ?? 0);
+      (entry?.phase === 'transferring'
+        ? 'sending'
+        : !entry || entry.connection === 'waiting' || entry.connection === 'idle'
+          ? 'waiting'
+          : 'connecting');
+    // A file this page sent: one figure across sending and processing, so it never goes back.
+    const value =
+      status === 'completed' ? 100 : (entry?.percentage ?? progress?.progress_percentage ?? 0);
     const percent = f.percent(value);
     const word = s[status === 'uploading' ? 'processing' : status];
     const line =
-      status === 'uploading'
+      status === 'uploading' || status === 'sending'
         ? s.statusPercent(word, percent)
         : status === 'failed'
           ? s.statusReason(word, progress?.error || s.unknownError)
@@ -186,7 +193,7 @@ export class UploadProgressList extends LitElement {
       <span part="icon" class="icon" aria-hidden="true"></span>
       <span part="filename" class="name" title=${name}><bdi>${name}</bdi></span>
       <span part="size" class="size"
-        >${size === null ? nothing : s.size(f.bytes(progress?.uploaded_bytes ?? 0), f.bytes(size))}</span
+        >${size === null ? nothing : s.size(f.bytes(doneBytes(entry!)), f.bytes(size))}</span
       >
       ${progressBar(
         value,

@@ -76,6 +76,7 @@ export default [
     .icon::before {
       content: '\\2022';
     }
+    [data-status='sending'] .icon::before,
     [data-status='uploading'] .icon::before {
       content: '\\2191';
     }

@@ -1,6 +1,12 @@
 import {html, LitElement, nothing, type PropertyValues} from 'lit';
 import {property} from 'lit/decorators.js';
-import {getUploadProgressManager} from '../../src/index.js';
+import {
+  getUploadProgressManager,
+  uploadFiles,
+  type UploadFilesOptions,
+  type UploadProgressManager,
+  type UploadTask,
+} from '../../src/index.js';
 import {
   ManagerController,
   uploadIdsConverter,
@@ -25,7 +31,7 @@ export interface UploadProgressModalEventMap extends HTMLElementEventMap {
 
 /** Parts of the inner list, offered as the modal's own. */
 const LIST_PARTS =
-  'overall,summary,rate,overall-bar,overall-indicator,rows,row,waiting,connecting,uploading,completed,failed,icon,filename,size,status,bar,indicator';
+  'overall,summary,rate,overall-bar,overall-indicator,rows,row,sending,waiting,connecting,uploading,completed,failed,icon,filename,size,status,bar,indicator';
 
 /** Open modals holding the page still, and the page's own overflow to give back. */
 let scrollLocks = 0;
@@ -50,7 +56,9 @@ function focused(): HTMLElement | null {
  *
  * @example
  * <upload-progress-modal></upload-progress-modal>
- * const {upload_ids} = await (await fetch('/api/files/upload', {method: 'POST', body})).json();
+ * // Sends the files and shows them from the first byte:
+ * const ids = await document.querySelector('upload-progress-modal').upload(input.files);
+ * // Or, for uploads sent some other way, once the server answered:
  * document.querySelector('upload-progress-modal').uploadIds = upload_ids;
  *
  * @event {CustomEvent<UploadProgressModalCloseDetail>} close - Whenever it closes; bubbles and is composed; `detail.reason` is `'user'`, `'escape'` or `'auto'`.
@@ -111,6 +119,36 @@ export class UploadProgressModal extends LitElement {
   constructor() {
     super();
     new ManagerController(this);
+  }
+
+  /**
+   * Sends `files` with `uploadFiles()` through this modal's manager (or `options.manager`,
+   * which then becomes its manager) and opens it at once on them: each row shows its file
+   * from the first byte, while sending, then while the server processes it. Called again
+   * while open, it adds the new files to the rows.
+   *
+   * @returns the upload: a promise of the server's ids (rejected, for instance with kind
+   *   `cancelled`, when files did not reach the server; the rows say so too), with the rows'
+   *   `keys`
+   * @throws TypeError when the manager cannot track transfers (only ids)
+   *
+   * @example
+   * input.addEventListener('change', () => {
+   *   modal.upload(input.files, {path: 'docs'}).catch(() => {}); // errors show in the rows
+   * });
+   */
+  upload(files: Iterable<Blob> | ArrayLike<Blob>, options: UploadFilesOptions = {}): UploadTask {
+    const manager = (options.manager ?? this.manager) as Partial<UploadProgressManager>;
+    if (typeof manager.trackTransfers !== 'function') {
+      throw new TypeError('upload() needs an UploadProgressManager; this manager only tracks ids.');
+    }
+    const task = uploadFiles(files, {...options, manager: manager as UploadProgressManager});
+    // Files added while it is open join the rows shown; otherwise they replace them.
+    const shown = this.open && this.manager === manager ? (this.uploadIds ?? []) : [];
+    this.manager = manager as UploadProgressManager;
+    this.uploadIds = [...shown, ...task.keys];
+    this.open = true;
+    return task;
   }
 
   /** Opens it with the current `uploadIds`. */

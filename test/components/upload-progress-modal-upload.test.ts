@@ -1,0 +1,215 @@
+import {expect} from '@esm-bundle/chai';
+import '../../components/index.js';
+import type {UploadProgressModal, UploadProgressModalCloseDetail} from '../../components/index.js';
+import {
+  ConnectionBudget,
+  UploadProgressManager,
+  resumeUploads,
+  type UploadProgress,
+  type UploadStorage,
+} from '../../src/index.js';
+import {FakeXhrs} from '../helpers/fake-xhr.js';
+import {ControlledBody, eventStream, message, record, waitFor} from '../helpers/sse.js';
+import {axeViolations, FakeManager, rendered} from './fake-manager.js';
+
+// modal.upload(files): the modal shows files from the first byte, while they are sent, then
+// while the server processes them.
+
+const listOf = (modal: UploadProgressModal) =>
+  modal.shadowRoot!.querySelector('upload-progress-list')!;
+const rows = (modal: UploadProgressModal) =>
+  [...listOf(modal).shadowRoot!.querySelectorAll<HTMLElement>('[part~="row"]')].map((row) => ({
+    status: row.dataset.status,
+    name: row.querySelector('[part="filename"]')!.textContent!.trim(),
+    text: row.querySelector('[part="status"]')!.textContent!.trim(),
+    size: row.querySelector('[part="size"]')!.textContent!.trim(),
+    now: Number(row.querySelector('[role="progressbar"]')!.getAttribute('aria-valuenow')),
+  }));
+const overall = (modal: UploadProgressModal) =>
+  Number(
+    listOf(modal).shadowRoot!.querySelector('[part~="overall-bar"]')!.getAttribute('aria-valuenow'),
+  );
+
+function scripted() {
+  const bodies = new Map<string, ControlledBody>();
+  const manager = new UploadProgressManager({
+    fetch: (async (input: RequestInfo | URL) => {
+      const id = decodeURIComponent(String(input).split('/').pop()!);
+      const body = new ControlledBody();
+      bodies.set(id, body);
+      return eventStream(body.stream);
+    }) as typeof fetch,
+    connectionBudget: new ConnectionBudget(),
+    random: () => 0,
+  });
+  const send = (id: string, progress: Partial<UploadProgress>) =>
+    bodies.get(id)!.push(message(record({upload_id: id, ...progress})));
+  return {manager, bodies, send};
+}
+
+async function modalOnPage(setup: (modal: UploadProgressModal) => void = () => {}) {
+  const modal = document.createElement('upload-progress-modal');
+  setup(modal);
+  document.body.append(modal);
+  await modal.updateComplete;
+  return modal;
+}
+
+const file = (name: string, size: number) => new File([new Uint8Array(size)], name);
+
+describe('<upload-progress-modal> upload()', () => {
+  afterEach(() => {
+    document.querySelectorAll('upload-progress-modal').forEach((el) => el.remove());
+    document.documentElement.style.overflow = '';
+  });
+
+  it('opens at once on the files being sent, then shows them processed, in one figure', async () => {
+    const {manager, bodies, send} = scripted();
+    const xhrs = new FakeXhrs();
+    const modal = await modalOnPage((m) => (m.autoCloseDelay = 0));
+    const task = modal.upload([file('a.txt', 1000), file('b.txt', 3000)], {
+      manager,
+      createXhr: xhrs.create,
+    });
+    expect(modal.manager).to.equal(manager);
+    expect(modal.uploadIds).to.deep.equal([...task.keys]);
+    await modal.updateComplete;
+    await rendered(modal, listOf(modal));
+    expect(modal.shadowRoot!.querySelector('dialog')!.open).to.equal(true);
+    expect(rows(modal)).to.deep.equal([
+      {status: 'sending', name: 'a.txt', text: 'Sending 0%', size: '0 bytes of 1 kB', now: 0},
+      {status: 'sending', name: 'b.txt', text: 'Sending 0%', size: '0 bytes of 3 kB', now: 0},
+    ]);
+    expect(await axeViolations(modal)).to.deep.equal([]);
+
+    await waitFor(() => xhrs.active().length === 1);
+    const xhr = xhrs.active()[0]!;
+    xhr.progress(xhr.body!.size - 1600); // all of a.txt, about half of b.txt
+    await rendered(modal, listOf(modal));
+    const sending = rows(modal);
+    expect(sending[0]).to.deep.include({text: 'Sending 50%', now: 50, size: '500 bytes of 1 kB'});
+    expect(sending[1]!.now).to.be.within(20, 25);
+    const before = overall(modal);
+    expect(before).to.be.within(30, 35);
+
+    xhr.respond(200, {upload_ids: ['id-a', 'id-b']});
+    await task;
+    await rendered(modal, listOf(modal));
+    expect(rows(modal).map((r) => [r.status, r.text])).to.deep.equal([
+      ['connecting', 'Connecting'],
+      ['connecting', 'Connecting'],
+    ]);
+    expect(rows(modal).map((r) => r.now)).to.deep.equal([50, 50]);
+    expect(overall(modal)).to.equal(50);
+
+    await waitFor(() => bodies.has('id-a') && bodies.has('id-b'));
+    send('id-a', {filename: 'a.txt', total_bytes: 1000, uploaded_bytes: 500});
+    send('id-b', {filename: 'b.txt', total_bytes: 3000, uploaded_bytes: 0});
+    await waitFor(() => manager.getSnapshot().progressMap.size === 2);
+    await rendered(modal, listOf(modal));
+    expect(rows(modal)[0]).to.deep.include({
+      status: 'uploading',
+      text: 'Processing 75%',
+      size: '750 bytes of 1 kB',
+    });
+
+    const closed = new Promise<CustomEvent<UploadProgressModalCloseDetail>>((resolve) =>
+      modal.addEventListener('close', resolve, {once: true}),
+    );
+    send('id-a', {status: 'completed', total_bytes: 1000});
+    send('id-b', {status: 'completed', total_bytes: 3000});
+    expect((await closed).detail.reason).to.equal('auto');
+  });
+
+  it('a cancelled upload stays open on "Failed: Cancelled"', async () => {
+    const {manager} = scripted();
+    const xhrs = new FakeXhrs();
+    const controller = new AbortController();
+    const modal = await modalOnPage((m) => (m.autoCloseDelay = 0));
+    const task = modal.upload([file('a.txt', 10)], {
+      manager,
+      createXhr: xhrs.create,
+      signal: controller.signal,
+    });
+    await modal.updateComplete;
+    await waitFor(() => xhrs.active().length === 1);
+    controller.abort();
+    expect(await task.catch((e: {kind: string}) => e.kind)).to.equal('cancelled');
+    await rendered(modal, listOf(modal));
+    expect(rows(modal)[0]).to.deep.include({status: 'failed', text: 'Failed: Cancelled'});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(modal.open).to.equal(true);
+  });
+
+  it('files added while it is open join the rows', async () => {
+    const {manager} = scripted();
+    const xhrs = new FakeXhrs();
+    const modal = await modalOnPage();
+    const controller = new AbortController();
+    const options = {manager, createXhr: xhrs.create, signal: controller.signal};
+    const first = modal.upload([file('a.txt', 10)], options);
+    const second = modal.upload([file('b.txt', 10)], options);
+    expect(modal.uploadIds).to.deep.equal([...first.keys, ...second.keys]);
+    await modal.updateComplete;
+    await rendered(modal, listOf(modal));
+    expect(rows(modal).map((r) => r.name)).to.deep.equal(['a.txt', 'b.txt']);
+    modal.close();
+    const third = modal.upload([file('c.txt', 10)], options);
+    expect(modal.uploadIds).to.deep.equal([...third.keys]);
+    controller.abort();
+    await Promise.allSettled([first, second, third]);
+  });
+
+  it('needs a manager that can track transfers', async () => {
+    const modal = await modalOnPage((m) => (m.manager = new FakeManager()));
+    expect(() => modal.upload([file('a.txt', 1)])).to.throw(TypeError, /UploadProgressManager/);
+    expect(modal.open).to.equal(false);
+  });
+
+  it('resumes after a reload where it was, from what was stored', async () => {
+    const {manager} = scripted();
+    const items = new Map([
+      [
+        'upload-progress',
+        JSON.stringify([
+          {ref: 'x', upload_id: 'srv-9', filename: 'holiday.zip', total_bytes: 2_000_000},
+        ]),
+      ],
+    ]);
+    const storage: UploadStorage = {
+      getItem: (k) => items.get(k) ?? null,
+      setItem: (k, v) => void items.set(k, v),
+      removeItem: (k) => void items.delete(k),
+    };
+    const modal = await modalOnPage((m) => (m.manager = manager));
+    modal.uploadIds = resumeUploads({manager, storage});
+    await modal.updateComplete;
+    await rendered(modal, listOf(modal));
+    expect(modal.open).to.equal(true);
+    expect(rows(modal)[0]).to.deep.include({name: 'holiday.zip', now: 50, size: '1 MB of 2 MB'});
+    manager.closeAll();
+  });
+
+  it('against the mock backend: rows from the first byte, closed once the server is done', async function () {
+    this.timeout(15_000);
+    const manager = new UploadProgressManager({connectionBudget: new ConnectionBudget()});
+    const modal = await modalOnPage((m) => (m.autoCloseDelay = 0));
+    const closed = new Promise((resolve) => modal.addEventListener('close', resolve, {once: true}));
+    const task = modal.upload([file('one.txt', 40_000), file('two.txt', 60_000)], {
+      manager,
+      path: 'modal',
+      fields: {mock: JSON.stringify({stepMs: 20, steps: 4})},
+    });
+    // Only microtasks ran since: the answer cannot be in yet.
+    await modal.updateComplete;
+    await listOf(modal).updateComplete;
+    expect(rows(modal).map((r) => [r.name, r.status])).to.deep.equal([
+      ['one.txt', 'sending'],
+      ['two.txt', 'sending'],
+    ]);
+    const ids = await task;
+    expect(ids).to.have.length(2);
+    await closed;
+    expect(manager.getSnapshot().allCompleted).to.equal(true);
+  });
+});
