@@ -253,6 +253,49 @@ describe('end to end through the script-tag bundle', () => {
     );
     await page.close();
   });
+  it('survives a reload: persisted uploads resume in the modal and reach their true state', async () => {
+    const page = await open();
+    // Slow processing, so the uploads are still running when the page goes away.
+    const ids: string[] = await page.evaluate(async () => {
+      const modal = document.querySelector('upload-progress-modal') as unknown as {
+        upload(files: File[], options: object): Promise<string[]>;
+      };
+      const files = ['a.txt', 'b.txt', 'bad.txt'].map(
+        (name) => new File([new Uint8Array(500)], name),
+      );
+      return modal.upload(files, {
+        path: 'reload',
+        persist: true,
+        fields: {mock: JSON.stringify({stepMs: 150, steps: 8, fail: ['bad.txt']})},
+      });
+    });
+    assert.equal(ids.length, 3);
+    assert.ok(
+      ids.every((id) => server.getProgress(id)?.status === 'uploading'),
+      'still processing',
+    );
+    await page.reload();
+    await page.waitForFunction(() => customElements.get('upload-progress-modal') !== undefined);
+    // A fresh page: nothing tracked until it resumes from sessionStorage.
+    assert.equal(await page.evaluate(() => e2e.snapshot().allSettled), false);
+    const resumed: string[] = await page.evaluate(() => {
+      const ids = (
+        window as unknown as {UploadProgress: {resumeUploads(): string[]}}
+      ).UploadProgress.resumeUploads();
+      e2e.showInModal(ids);
+      return ids;
+    });
+    assert.deepEqual([...resumed].sort(), [...ids].sort());
+    await page.waitForFunction(() => e2e.dialogOpen());
+    await settled(page, ids);
+    const shown = await statuses(page, ids);
+    assert.deepEqual(
+      shown,
+      ids.map((id) => server.getProgress(id)?.status),
+    );
+    assert.deepEqual(shown, ['completed', 'completed', 'failed']);
+    await page.close();
+  });
 });
 
 /** What the test page's script offers (see PAGE). */
