@@ -455,6 +455,16 @@ export function formatReport(report) {
     `heap                       start ${(report.heapStart / 1e6).toFixed(2)} MB, end ${(report.heapEnd / 1e6).toFixed(2)} MB ` +
       `(${(((report.heapEnd - report.heapStart) / report.heapStart) * 100).toFixed(1)}%); after each round: ${report.rounds.map((r) => (r.heap / 1e6).toFixed(2)).join(' ')}`,
   );
+  if (report.heapGrowth) {
+    const kb = (n) => {
+      const k = Math.round(n / 1024);
+      return `${k > 0 ? '+' : ''}${k} KB`;
+    };
+    lines.push(
+      `heap, round 1 to the end  JavaScript objects ${kb(report.heapGrowth.objects)}; ` +
+        `compiled code, DevTools' records of each request, engine internals ${kb(report.heapGrowth.other)}`,
+    );
+  }
   lines.push(
     `page                       longest task ${report.longestTask.toFixed(0)} ms, p95 frame interval ${report.p95Frame.toFixed(1)} ms`,
   );
