@@ -1,26 +1,20 @@
 import {expect} from '@esm-bundle/chai';
 import {ConnectionBudget, UploadProgressManager, type UploadProgress} from '../src/index.js';
-import {ControlledBody, eventStream, message, record, settle, waitFor} from './helpers/sse.js';
+import {ScriptedServer} from './helpers/scripted-server.js';
+import {settle, waitFor} from './helpers/sse.js';
 
 // The manager's side of uploadFiles(): files tracked under local keys before the server has
 // ids for them (trackTransfers), then attached to those ids.
 
 function setup() {
-  const bodies = new Map<string, ControlledBody>();
-  const requested: string[] = [];
+  const server = new ScriptedServer();
+  const {bodies, requested} = server;
   const manager = new UploadProgressManager({
-    fetch: (async (input: RequestInfo | URL) => {
-      const id = decodeURIComponent(String(input).split('/').pop()!);
-      requested.push(id);
-      const body = new ControlledBody();
-      bodies.set(id, body);
-      return eventStream(body.stream);
-    }) as typeof fetch,
+    fetch: server.fetch,
     connectionBudget: new ConnectionBudget(),
     random: () => 0,
   });
-  const send = (id: string, progress: Partial<UploadProgress>) =>
-    bodies.get(id)!.push(message(record({upload_id: id, ...progress})));
+  const send = (id: string, progress: Partial<UploadProgress>) => server.send(id, progress);
   return {manager, bodies, requested, send};
 }
 

@@ -9,7 +9,8 @@ import {
   type UploadStorage,
 } from '../src/index.js';
 import {FakeXhrs} from './helpers/fake-xhr.js';
-import {ControlledBody, eventStream, message, record, settle, waitFor} from './helpers/sse.js';
+import {ScriptedServer} from './helpers/scripted-server.js';
+import {settle, waitFor} from './helpers/sse.js';
 
 // Remembering uploads in flight across a reload (persist / resumeUploads), with a storage
 // the test reads, a scripted XMLHttpRequest and scripted progress streams.
@@ -36,19 +37,14 @@ class MemoryStorage implements UploadStorage {
 }
 
 function setup() {
-  const bodies = new Map<string, ControlledBody>();
+  const server = new ScriptedServer();
+  const {bodies} = server;
   const manager = new UploadProgressManager({
-    fetch: (async (input: RequestInfo | URL) => {
-      const id = decodeURIComponent(String(input).split('/').pop()!);
-      const body = new ControlledBody();
-      bodies.set(id, body);
-      return eventStream(body.stream);
-    }) as typeof fetch,
+    fetch: server.fetch,
     connectionBudget: new ConnectionBudget(),
     random: () => 0,
   });
-  const send = (id: string, progress: Partial<UploadProgress>) =>
-    bodies.get(id)!.push(message(record({upload_id: id, ...progress})));
+  const send = (id: string, progress: Partial<UploadProgress>) => server.send(id, progress);
   return {manager, bodies, send, storage: new MemoryStorage(), xhrs: new FakeXhrs()};
 }
 

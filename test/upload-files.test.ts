@@ -4,34 +4,19 @@ import {
   UploadProgressError,
   UploadProgressManager,
   uploadFiles,
-  type UploadProgress,
   type UploadProgressManagerOptions,
   type UploadProgressSnapshot,
 } from '../src/index.js';
 import {FakeXhrs, type FakeXhr} from './helpers/fake-xhr.js';
-import {ControlledBody, eventStream, message, record, settle, waitFor} from './helpers/sse.js';
+import {ScriptedServer} from './helpers/scripted-server.js';
+import {settle, waitFor} from './helpers/sse.js';
 
 // uploadFiles() with a scripted XMLHttpRequest (every progress event and answer chosen by
 // the test) and scripted progress streams. test/upload-files-mock-backend.test.ts sends
 // real requests to the mock backend.
 
-/** Progress streams the test writes to, one per upload id. */
-class Streams {
-  readonly bodies = new Map<string, ControlledBody>();
-  readonly fetch = (async (input: RequestInfo | URL) => {
-    const id = decodeURIComponent(String(input).split('/').pop()!);
-    const body = new ControlledBody();
-    this.bodies.set(id, body);
-    return eventStream(body.stream);
-  }) as typeof fetch;
-
-  send(id: string, progress: Partial<UploadProgress>): void {
-    this.bodies.get(id)!.push(message(record({upload_id: id, ...progress})));
-  }
-}
-
 function setup(extra: UploadProgressManagerOptions = {}) {
-  const streams = new Streams();
+  const streams = new ScriptedServer();
   const xhrs = new FakeXhrs();
   const manager = new UploadProgressManager({
     fetch: streams.fetch,

@@ -3,43 +3,12 @@ import {
   ConnectionBudget,
   UploadProgressManager,
   getUploadProgressManager,
-  type UploadProgress,
   type UploadProgressManagerOptions,
   type UploadProgressSnapshot,
 } from '../src/index.js';
 import {FakeClock} from './helpers/fake-clock.js';
-import {ControlledBody, eventStream, message, record, settle, waitFor} from './helpers/sse.js';
-
-/**
- * A scripted server: one controllable event stream per upload id, and a count of the
- * connections open at any moment.
- */
-class ScriptedServer {
-  readonly bodies = new Map<string, ControlledBody>();
-  readonly requested: string[] = [];
-  open = 0;
-  peak = 0;
-  readonly fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const id = decodeURIComponent(String(input).split('/').pop()!);
-    this.requested.push(id);
-    const body = new ControlledBody();
-    this.bodies.set(id, body);
-    this.open++;
-    this.peak = Math.max(this.peak, this.open);
-    let counted = true;
-    const closed = () => {
-      if (counted) this.open--;
-      counted = false;
-    };
-    init.signal?.addEventListener('abort', closed);
-    const stream = body.stream.pipeThrough(new TransformStream({flush: closed}));
-    return eventStream(stream);
-  }) as typeof fetch;
-
-  send(id: string, progress: Partial<UploadProgress>): void {
-    this.bodies.get(id)!.push(message(record({upload_id: id, ...progress})));
-  }
-}
+import {ScriptedServer} from './helpers/scripted-server.js';
+import {message, record, settle, waitFor} from './helpers/sse.js';
 
 function setup(extra: UploadProgressManagerOptions = {}) {
   const server = new ScriptedServer();

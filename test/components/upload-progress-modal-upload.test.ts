@@ -9,7 +9,8 @@ import {
   type UploadStorage,
 } from '../../src/index.js';
 import {FakeXhrs} from '../helpers/fake-xhr.js';
-import {ControlledBody, eventStream, message, record, waitFor} from '../helpers/sse.js';
+import {ScriptedServer} from '../helpers/scripted-server.js';
+import {waitFor} from '../helpers/sse.js';
 import {axeViolations, FakeManager, rendered} from './fake-manager.js';
 
 // modal.upload(files): the modal shows files from the first byte, while they are sent, then
@@ -31,19 +32,14 @@ const overall = (modal: UploadProgressModal) =>
   );
 
 function scripted() {
-  const bodies = new Map<string, ControlledBody>();
+  const server = new ScriptedServer();
+  const {bodies} = server;
   const manager = new UploadProgressManager({
-    fetch: (async (input: RequestInfo | URL) => {
-      const id = decodeURIComponent(String(input).split('/').pop()!);
-      const body = new ControlledBody();
-      bodies.set(id, body);
-      return eventStream(body.stream);
-    }) as typeof fetch,
+    fetch: server.fetch,
     connectionBudget: new ConnectionBudget(),
     random: () => 0,
   });
-  const send = (id: string, progress: Partial<UploadProgress>) =>
-    bodies.get(id)!.push(message(record({upload_id: id, ...progress})));
+  const send = (id: string, progress: Partial<UploadProgress>) => server.send(id, progress);
   return {manager, bodies, send};
 }
 
