@@ -1,13 +1,5 @@
-import {
-  computed,
-  DestroyRef,
-  effect,
-  inject,
-  signal,
-  untracked,
-  type Injector,
-  type Signal,
-} from '@angular/core';
+import {computed, DestroyRef, inject, signal, type Injector, type Signal} from '@angular/core';
+import {followInput} from './follow-input.js';
 import {
   UploadProgressManager,
   type UploadProgress,
@@ -69,18 +61,7 @@ export function injectMultiUploadProgress(
     unsubscribe();
     if (!given) manager.closeAll();
   });
-  if (typeof uploadIds === 'function') {
-    // untracked: only the ids are a dependency (and signal writes are allowed in Angular 17).
-    effect(
-      () => {
-        const ids = uploadIds();
-        untracked(() => sync(ids));
-      },
-      {injector},
-    );
-  } else {
-    sync(uploadIds);
-  }
+  followInput(uploadIds, sync, injector);
   return {
     snapshot: snapshot.asReadonly(),
     progressMap: computed(() => snapshot().progressMap),

@@ -1,12 +1,5 @@
-import {
-  DestroyRef,
-  effect,
-  inject,
-  signal,
-  untracked,
-  type Injector,
-  type Signal,
-} from '@angular/core';
+import {DestroyRef, inject, signal, type Injector, type Signal} from '@angular/core';
+import {followInput} from './follow-input.js';
 import {
   UploadProgressStream,
   type UploadProgress,
@@ -56,17 +49,6 @@ export function injectUploadProgress(
     };
   };
   (injector?.get(DestroyRef) ?? inject(DestroyRef)).onDestroy(() => connect(null));
-  if (typeof uploadId === 'function') {
-    // untracked: only the id is a dependency (and signal writes are allowed in Angular 17).
-    effect(
-      () => {
-        const id = uploadId();
-        untracked(() => connect(id));
-      },
-      {injector},
-    );
-  } else {
-    connect(uploadId);
-  }
+  followInput(uploadId, connect, injector);
   return progress.asReadonly();
 }
