@@ -1,20 +1,13 @@
 import {expect} from '@esm-bundle/chai';
-import {ConnectionBudget, UploadProgressManager, type UploadProgress} from '../src/index.js';
-import {ScriptedServer} from './helpers/scripted-server.js';
+import {ConnectionBudget, UploadProgressManager} from '../src/index.js';
+import {scriptedManager} from './helpers/scripted-manager.js';
 import {settle, waitFor} from './helpers/sse.js';
 
 // The manager's side of uploadFiles(): files tracked under local keys before the server has
 // ids for them (trackTransfers), then attached to those ids.
 
 function setup() {
-  const server = new ScriptedServer();
-  const {bodies, requested} = server;
-  const manager = new UploadProgressManager({
-    fetch: server.fetch,
-    connectionBudget: new ConnectionBudget(),
-    random: () => 0,
-  });
-  const send = (id: string, progress: Partial<UploadProgress>) => server.send(id, progress);
+  const {manager, bodies, requested, send} = scriptedManager();
   return {manager, bodies, requested, send};
 }
 

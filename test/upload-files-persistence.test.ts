@@ -1,15 +1,7 @@
 import {expect} from '@esm-bundle/chai';
-import {
-  ConnectionBudget,
-  UploadProgressManager,
-  persistUploads,
-  resumeUploads,
-  uploadFiles,
-  type UploadProgress,
-  type UploadStorage,
-} from '../src/index.js';
+import {persistUploads, resumeUploads, uploadFiles, type UploadStorage} from '../src/index.js';
 import {FakeXhrs} from './helpers/fake-xhr.js';
-import {ScriptedServer} from './helpers/scripted-server.js';
+import {scriptedManager} from './helpers/scripted-manager.js';
 import {settle, waitFor} from './helpers/sse.js';
 
 // Remembering uploads in flight across a reload (persist / resumeUploads), with a storage
@@ -37,14 +29,7 @@ class MemoryStorage implements UploadStorage {
 }
 
 function setup() {
-  const server = new ScriptedServer();
-  const {bodies} = server;
-  const manager = new UploadProgressManager({
-    fetch: server.fetch,
-    connectionBudget: new ConnectionBudget(),
-    random: () => 0,
-  });
-  const send = (id: string, progress: Partial<UploadProgress>) => server.send(id, progress);
+  const {manager, bodies, send} = scriptedManager();
   return {manager, bodies, send, storage: new MemoryStorage(), xhrs: new FakeXhrs()};
 }
 

@@ -1,6 +1,5 @@
 import {expect} from '@esm-bundle/chai';
 import {
-  ConnectionBudget,
   UploadProgressError,
   UploadProgressManager,
   uploadFiles,
@@ -8,7 +7,7 @@ import {
   type UploadProgressSnapshot,
 } from '../src/index.js';
 import {FakeXhrs, type FakeXhr} from './helpers/fake-xhr.js';
-import {ScriptedServer} from './helpers/scripted-server.js';
+import {scriptedManager} from './helpers/scripted-manager.js';
 import {settle, waitFor} from './helpers/sse.js';
 
 // uploadFiles() with a scripted XMLHttpRequest (every progress event and answer chosen by
@@ -16,14 +15,8 @@ import {settle, waitFor} from './helpers/sse.js';
 // real requests to the mock backend.
 
 function setup(extra: UploadProgressManagerOptions = {}) {
-  const streams = new ScriptedServer();
+  const {server: streams, manager} = scriptedManager(extra);
   const xhrs = new FakeXhrs();
-  const manager = new UploadProgressManager({
-    fetch: streams.fetch,
-    connectionBudget: new ConnectionBudget(),
-    random: () => 0,
-    ...extra,
-  });
   /** Every overall figure the manager reported, in order. */
   const figures: number[] = [];
   manager.subscribe((s) => figures.push(s.overallPercentage));

@@ -8,16 +8,11 @@ import {
 } from '../src/index.js';
 import {FakeClock} from './helpers/fake-clock.js';
 import {ScriptedServer} from './helpers/scripted-server.js';
+import {scriptedManager} from './helpers/scripted-manager.js';
 import {message, record, settle, waitFor} from './helpers/sse.js';
 
 function setup(extra: UploadProgressManagerOptions = {}) {
-  const server = new ScriptedServer();
-  const manager = new UploadProgressManager({
-    fetch: server.fetch,
-    connectionBudget: new ConnectionBudget(),
-    random: () => 0,
-    ...extra,
-  });
+  const {server, manager} = scriptedManager(extra);
   return {server, manager};
 }
 

@@ -5,11 +5,10 @@ import {
   ConnectionBudget,
   UploadProgressManager,
   resumeUploads,
-  type UploadProgress,
   type UploadStorage,
 } from '../../src/index.js';
 import {FakeXhrs} from '../helpers/fake-xhr.js';
-import {ScriptedServer} from '../helpers/scripted-server.js';
+import {scriptedManager} from '../helpers/scripted-manager.js';
 import {waitFor} from '../helpers/sse.js';
 import {axeViolations, FakeManager, rendered} from './fake-manager.js';
 
@@ -32,14 +31,7 @@ const overall = (modal: UploadProgressModal) =>
   );
 
 function scripted() {
-  const server = new ScriptedServer();
-  const {bodies} = server;
-  const manager = new UploadProgressManager({
-    fetch: server.fetch,
-    connectionBudget: new ConnectionBudget(),
-    random: () => 0,
-  });
-  const send = (id: string, progress: Partial<UploadProgress>) => server.send(id, progress);
+  const {manager, bodies, send} = scriptedManager();
   return {manager, bodies, send};
 }
 

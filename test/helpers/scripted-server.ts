@@ -1,3 +1,4 @@
+// Types only: adapter tests load the core from dist/ and extend this class.
 import type {UploadProgress} from '../../src/index.js';
 import {ControlledBody, eventStream, message, record} from './sse.js';
 
