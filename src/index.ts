@@ -1,18 +1,21 @@
-export {UploadProgressStream} from './upload-progress-stream.js';
+export {UploadProgressStream} from './stream/upload-progress-stream.js';
 export type {
   UploadProgressStreamEventMap,
   UploadProgressStreamOptions,
-} from './upload-progress-stream.js';
-export {UploadProgressManager, getUploadProgressManager} from './upload-progress-manager.js';
-export type {UploadProgressManagerOptions} from './upload-progress-manager.js';
-export {uploadFiles} from './upload-files.js';
-export type {UploadFilesOptions, UploadTask} from './upload-files.js';
-export {persistUploads, resumeUploads} from './upload-persistence.js';
-export type {PersistOptions, ResumeOptions, UploadStorage} from './upload-persistence.js';
+} from './stream/upload-progress-stream.js';
+export {
+  UploadProgressManager,
+  getUploadProgressManager,
+} from './manager/upload-progress-manager.js';
+export type {UploadProgressManagerOptions} from './manager/upload-progress-manager.js';
+export {uploadFiles} from './uploading/upload-files.js';
+export type {UploadFilesOptions, UploadTask} from './uploading/upload-files.js';
+export {persistUploads, resumeUploads} from './uploading/upload-persistence.js';
+export type {PersistOptions, ResumeOptions, UploadStorage} from './uploading/upload-persistence.js';
 export {UploadProgressError} from './errors.js';
 export type {UploadProgressErrorKind, UploadProgressErrorDetails} from './errors.js';
-export {ConnectionBudget, getSharedConnectionBudget} from './connection-budget.js';
-export type {ConnectionTicket} from './connection-budget.js';
+export {ConnectionBudget, getSharedConnectionBudget} from './budget/connection-budget.js';
+export type {ConnectionTicket} from './budget/connection-budget.js';
 export {ConnectionState} from './types.js';
 export type {
   UploadStatus,
@@ -28,4 +31,4 @@ export type {
   TransferredFile,
 } from './types.js';
 export type {Clock} from './clock.js';
-export type {AdvancedOptions} from './resolve-options.js';
+export type {AdvancedOptions} from './stream/resolve-options.js';

@@ -4,7 +4,7 @@ import {
   parseRetryAfter,
   reconnectDelay,
   resolveRetryOptions,
-} from '../src/retry-policy.js';
+} from '../src/transport/retry-policy.js';
 
 describe('retry policy', () => {
   it('grows exponentially from the initial delay and stops at the cap', () => {

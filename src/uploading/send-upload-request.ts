@@ -1,5 +1,5 @@
-import {UploadProgressError} from './errors.js';
-import type {HeadersOption} from './types.js';
+import {UploadProgressError} from '../errors.js';
+import type {HeadersOption} from '../types.js';
 
 /** One multipart POST, as {@link sendUploadRequest} sends it. */
 export interface UploadRequest {

@@ -1,4 +1,4 @@
-import {UploadProgressError} from './errors.js';
+import {UploadProgressError} from '../errors.js';
 import {parseRetryAfter} from './retry-policy.js';
 
 /**

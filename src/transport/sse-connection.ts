@@ -1,7 +1,7 @@
 import {createParser, type EventSourceMessage} from 'eventsource-parser';
 import {classifyResponse, readServerMessage} from './classify-response.js';
-import type {Clock} from './clock.js';
-import {UploadProgressError} from './errors.js';
+import type {Clock} from '../clock.js';
+import {UploadProgressError} from '../errors.js';
 
 /** One connection attempt's settings. */
 export interface AttemptOptions {

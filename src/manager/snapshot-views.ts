@@ -1,4 +1,4 @@
-import type {UploadEntry, UploadProgress} from './types.js';
+import type {UploadEntry, UploadProgress} from '../types.js';
 
 /**
  * What one snapshot can see, captured in O(uploads in flight): settled uploads live in an

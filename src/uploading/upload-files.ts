@@ -1,9 +1,12 @@
-import {UploadProgressError} from './errors.js';
+import {UploadProgressError} from '../errors.js';
 import {multipartBody, type MultipartFields} from './multipart-body.js';
 import {sendUploadRequest} from './send-upload-request.js';
 import {persistUploads, type PersistOptions} from './upload-persistence.js';
-import {getUploadProgressManager, type UploadProgressManager} from './upload-progress-manager.js';
-import type {HeadersOption, TransferHandle} from './types.js';
+import {
+  getUploadProgressManager,
+  type UploadProgressManager,
+} from '../manager/upload-progress-manager.js';
+import type {HeadersOption, TransferHandle} from '../types.js';
 
 /** The seed's upload endpoint. */
 export const DEFAULT_UPLOAD_URL = '/api/files/upload';

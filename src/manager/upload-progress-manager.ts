@@ -1,8 +1,8 @@
-import {failedProgress} from './normalize-progress.js';
-import {resolveOptions, type AdvancedOptions} from './resolve-options.js';
+import {failedProgress} from '../stream/normalize-progress.js';
+import {resolveOptions, type AdvancedOptions} from '../stream/resolve-options.js';
 import {ProgressMapView, UploadsView, type SnapshotFrame} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
-import {callSafely, UploadProgressStream} from './upload-progress-stream.js';
+import {callSafely, UploadProgressStream} from '../stream/upload-progress-stream.js';
 import type {
   ConnectionState,
   ProgressOptions,
@@ -12,7 +12,7 @@ import type {
   UploadEntry,
   UploadProgress,
   UploadProgressSnapshot,
-} from './types.js';
+} from '../types.js';
 
 /** Options of {@link UploadProgressManager}. */
 export interface UploadProgressManagerOptions extends ProgressOptions, AdvancedOptions {

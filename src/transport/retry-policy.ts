@@ -1,4 +1,4 @@
-import type {RetryOptions} from './types.js';
+import type {RetryOptions} from '../types.js';
 
 /** {@link RetryOptions} with every default filled in. */
 export type ResolvedRetryOptions = Required<RetryOptions>;

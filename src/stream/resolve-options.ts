@@ -1,11 +1,11 @@
-import {systemClock, type Clock} from './clock.js';
+import {systemClock, type Clock} from '../clock.js';
 import {
   DEFAULT_MAX_CONNECTIONS,
   getSharedConnectionBudget,
   type ConnectionBudget,
-} from './connection-budget.js';
-import {resolveRetryOptions, type ResolvedRetryOptions} from './retry-policy.js';
-import type {HeadersOption, ProgressOptions} from './types.js';
+} from '../budget/connection-budget.js';
+import {resolveRetryOptions, type ResolvedRetryOptions} from '../transport/retry-policy.js';
+import type {HeadersOption, ProgressOptions} from '../types.js';
 
 /** The seed's endpoint. */
 export const DEFAULT_PROGRESS_URL = '/api/files/progress/{upload_id}';

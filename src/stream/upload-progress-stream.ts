@@ -1,7 +1,7 @@
 import type {EventSourceMessage} from 'eventsource-parser';
-import {sleep} from './clock.js';
-import {originOf, type ConnectionTicket} from './connection-budget.js';
-import {UploadProgressError} from './errors.js';
+import {sleep} from '../clock.js';
+import {originOf, type ConnectionTicket} from '../budget/connection-budget.js';
+import {UploadProgressError} from '../errors.js';
 import {failedProgress, mergeProgress, parseProgress} from './normalize-progress.js';
 import {
   buildHeaders,
@@ -9,9 +9,9 @@ import {
   type AdvancedOptions,
   type ResolvedOptions,
 } from './resolve-options.js';
-import {reconnectDelay} from './retry-policy.js';
-import {readEventStream, type AttemptResult} from './sse-connection.js';
-import type {ConnectionState, ProgressOptions, UploadProgress} from './types.js';
+import {reconnectDelay} from '../transport/retry-policy.js';
+import {readEventStream, type AttemptResult} from '../transport/sse-connection.js';
+import type {ConnectionState, ProgressOptions, UploadProgress} from '../types.js';
 
 /**
  * A connection that stayed open this long after delivering a record counts as healthy

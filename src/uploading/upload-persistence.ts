@@ -1,4 +1,7 @@
-import {getUploadProgressManager, type UploadProgressManager} from './upload-progress-manager.js';
+import {
+  getUploadProgressManager,
+  type UploadProgressManager,
+} from '../manager/upload-progress-manager.js';
 
 /** What persistence needs of a storage: `sessionStorage` has it. */
 export type UploadStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;

@@ -1,4 +1,4 @@
-import type {UploadProgress, UploadStatus} from './types.js';
+import type {UploadProgress, UploadStatus} from '../types.js';
 
 /** Longest filename or error text kept; longer ones are cut with an ellipsis. */
 const MAX_TEXT = 4096;
