@@ -59,6 +59,9 @@ test('React 18: the same render, no "useLayoutEffect does nothing on the server"
     write: false,
     logLevel: 'silent',
     absWorkingDir: root,
+    // Not the repository's tsconfig.json, whose `paths` map the package to its sources: the
+    // package resolves through its exports to dist/, as in a user's bundler.
+    tsconfigRaw: {},
     // React 18 under its own name, for the page and for the package's adapter alike.
     alias: {react: 'react18', 'react-dom': 'react-dom18'},
     external: ['vue', '@angular/core', 'lit', 'lit/*', '@lit/*', 'eventsource-parser'],
