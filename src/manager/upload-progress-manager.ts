@@ -2,7 +2,16 @@ import {failedProgress} from '../stream/normalize-progress.js';
 import {resolveOptions, type AdvancedOptions} from '../stream/resolve-options.js';
 import {ProgressMapView, UploadsView, type SnapshotFrame} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
-import {callSafely, UploadProgressStream} from '../stream/upload-progress-stream.js';
+import {FollowQueue} from './follow-queue.js';
+import {
+  addSettled,
+  doneBytes,
+  EMPTY_SUMS,
+  readTracked,
+  readTransferred,
+  type SettledSums,
+} from './settled-sums.js';
+import {callSafely, type UploadProgressStream} from '../stream/upload-progress-stream.js';
 import type {
   ConnectionState,
   ProgressOptions,
@@ -28,15 +37,22 @@ export interface UploadProgressManagerOptions extends ProgressOptions, AdvancedO
    * @defaultValue `0.5`
    */
   transferShare?: number;
+  /**
+   * The server's endpoint for many uploads in one stream (`GET <multiplexUrl>?ids=a,b,c`,
+   * see docs/core.md): uploads are then followed in batches over one connection each
+   * (split so that no URL passes 4 KB), one slot of the budget per batch. A server that
+   * answers it 404, 405 or 501 is followed one stream per upload, as without it.
+   * @example '/api/files/progress'
+   */
+  multiplexUrl?: string;
 }
 
 /** One tracked upload while it is in flight. */
 interface Live {
   /** The server's id, or the local key until {@link TransferHandle.attach}. */
   id: string;
-  /** `null` while the file is being sent: there is no id to follow yet. */
-  stream: UploadProgressStream | null;
-  stop: () => void;
+  /** False while the file is being sent: there is no id to follow yet. */
+  following: boolean;
   filename: string | null;
   totalBytes: number | null;
   /** The size came from the server or from `track()`, not an estimate. */
@@ -48,28 +64,8 @@ interface Live {
   entry: UploadEntry;
 }
 
-/** Byte and count sums of settled uploads: they only ever grow, until an untrack. */
-interface SettledSums {
-  completed: number;
-  failed: number;
-  uploaded: number;
-  knownTotal: number;
-  knownCount: number;
-  /** Failed before their size was ever known. */
-  unknownCount: number;
-}
-
 /** Unique across managers, so a list given keys of one manager never shows another's. */
 let localKeys = 0;
-
-const EMPTY_SUMS: SettledSums = {
-  completed: 0,
-  failed: 0,
-  uploaded: 0,
-  knownTotal: 0,
-  knownCount: 0,
-  unknownCount: 0,
-};
 
 /**
  * Many uploads at once, with one aggregate snapshot.
@@ -101,6 +97,7 @@ export class UploadProgressManager {
   >();
   readonly #live = new Map<string, Live>();
   readonly #speed = new SpeedEstimator();
+  readonly #follow: FollowQueue;
   #order: readonly string[] = [];
   /** Local keys whose server id arrived, not yet replaced in `#order` (done once per read). */
   readonly #renames = new Map<string, string>();
@@ -117,7 +114,10 @@ export class UploadProgressManager {
 
   /** @throws RangeError/TypeError for options that cannot work (checked here, not later). */
   constructor(options: UploadProgressManagerOptions = {}) {
-    resolveOptions(options);
+    const resolved = resolveOptions(options);
+    if (options.multiplexUrl !== undefined && !(typeof options.multiplexUrl === 'string')) {
+      throw new TypeError('multiplexUrl must be a URL string, e.g. "/api/files/progress".');
+    }
     const share = options.transferShare ?? 0.5;
     if (!(share >= 0 && share <= 1)) {
       throw new RangeError(`transferShare must be a number from 0 to 1, got ${share}.`);
@@ -129,6 +129,16 @@ export class UploadProgressManager {
     const schedule = options.schedule ?? queueMicrotask;
     this.#schedule = (flush) => schedule(flush);
     options.signal?.addEventListener('abort', () => this.closeAll(), {once: true});
+    this.#follow = new FollowQueue(options, resolved, {
+      known: (id) => {
+        const live = this.#live.get(id);
+        return {filename: live?.filename ?? undefined, total_bytes: live?.totalBytes ?? undefined};
+      },
+      update: (id, progress, state) => {
+        const live = this.#live.get(id);
+        if (live) this.#update(live, progress ?? live.progress, state);
+      },
+    });
   }
 
   /**
@@ -138,7 +148,8 @@ export class UploadProgressManager {
    */
   track(uploads: Iterable<TrackedUpload>): void {
     if (this.#options.signal?.aborted) return;
-    const added: string[] = [];
+    // A set: `includes` on an array made tracking n uploads cost n² comparisons.
+    const added = new Set<string>();
     for (const upload of uploads) {
       const tracked = readTracked(upload);
       const {filename, totalBytes} = tracked;
@@ -148,16 +159,20 @@ export class UploadProgressManager {
         this.#learn(live, filename, totalBytes);
         continue;
       }
-      if (this.#settledIndex.has(id) || added.includes(id)) continue;
+      if (this.#settledIndex.has(id) || added.has(id)) continue;
       // A new batch after a pause: the idle time must not drag the speed down.
-      if (this.#live.size === 0 && added.length === 0) this.#speed.reset();
-      added.push(id);
+      if (this.#live.size === 0 && added.size === 0) this.#speed.reset();
+      added.add(id);
       const fresh = this.#newLive(id, filename, totalBytes, null);
+      fresh.following = true;
+      fresh.connection = 'waiting';
+      fresh.entry = this.#entry(fresh);
       this.#live.set(id, fresh);
-      this.#connect(fresh);
     }
-    if (added.length > 0) {
+    if (added.size > 0) {
       this.#order = [...this.#currentOrder(), ...added];
+      // Only the first few start now; the rest wait their turn in the queue.
+      this.#follow.add(added);
       this.#changed();
     }
   }
@@ -204,8 +219,7 @@ export class UploadProgressManager {
     const target = this.#aliases.get(uploadId) ?? uploadId;
     const live = this.#live.get(target);
     if (live) {
-      live.stop();
-      live.stream?.close();
+      this.#follow.remove(target);
       this.#live.delete(target);
     } else if (this.#settledIndex.has(target)) {
       this.#rebuildSettled((id) => id !== target);
@@ -225,10 +239,7 @@ export class UploadProgressManager {
    */
   closeAll(): void {
     if (this.#order.length === 0) return;
-    for (const live of this.#live.values()) {
-      live.stop();
-      live.stream?.close();
-    }
+    this.#follow.clear();
     this.#live.clear();
     this.#rebuildSettled(() => false);
     this.#renames.clear();
@@ -256,7 +267,7 @@ export class UploadProgressManager {
 
   /** The stream of an upload still in flight (for its events), or `undefined`. */
   getStream(uploadId: string): UploadProgressStream | undefined {
-    return this.#live.get(this.#aliases.get(uploadId) ?? uploadId)?.stream ?? undefined;
+    return this.#follow.stream(this.#aliases.get(uploadId) ?? uploadId);
   }
 
   #newLive(
@@ -267,8 +278,7 @@ export class UploadProgressManager {
   ): Live {
     const live: Live = {
       id,
-      stream: null,
-      stop: () => undefined,
+      following: false,
       filename,
       totalBytes,
       sizeKnown: totalBytes !== null,
@@ -281,31 +291,17 @@ export class UploadProgressManager {
     return live;
   }
 
-  /** Opens the upload's progress stream. */
-  #connect(live: Live): void {
-    const stream = new UploadProgressStream(live.id, {
-      ...this.#options,
-      signal: undefined,
-      known: {filename: live.filename ?? undefined, total_bytes: live.totalBytes ?? undefined},
-    });
-    live.stream = stream;
-    live.connection = stream.state;
-    const onState = () => this.#update(live, live.progress, stream.state);
-    stream.addEventListener('statechange', onState);
-    const unsubscribe = stream.subscribe((progress) => {
-      if (progress) this.#update(live, progress, stream.state);
-    });
-    live.stop = () => {
-      unsubscribe();
-      stream.removeEventListener('statechange', onState);
-    };
-    live.entry = this.#entry(live);
+  /** Queues the upload's progress to be followed (it waits its turn). */
+  #startFollowing(live: Live): void {
+    live.following = true;
+    live.connection = 'waiting';
+    this.#follow.add([live.id]);
   }
 
   #handle(live: Live): TransferHandle {
     const key = live.id;
     // Every call is a no-op once the file was attached, failed, untracked or closed.
-    const sending = () => this.#live.get(live.id) === live && live.stream === null;
+    const sending = () => this.#live.get(live.id) === live && !live.following;
     return {
       key,
       progress: (sentBytes) => {
@@ -354,7 +350,7 @@ export class UploadProgressManager {
     live.id = uploadId;
     this.#live.set(uploadId, live);
     this.#renames.set(key, uploadId);
-    this.#connect(live);
+    this.#startFollowing(live);
     this.#refresh(live, before, false);
   }
 
@@ -390,7 +386,7 @@ export class UploadProgressManager {
       filename: live.filename,
       totalBytes: live.sizeKnown ? live.totalBytes : null,
       connection: live.connection,
-      phase: settled ? 'done' : live.stream ? 'processing' : 'transferring',
+      phase: settled ? 'done' : live.following ? 'processing' : 'transferring',
       transferredBytes: live.sent,
       percentage,
     };
@@ -438,8 +434,8 @@ export class UploadProgressManager {
   }
 
   #settle(live: Live): void {
-    live.stop();
     this.#live.delete(live.id);
+    this.#follow.remove(live.id);
     this.#settledIndex.set(live.id, this.#settled.length);
     this.#settled.push(live.entry);
     this.#settledSized.push(live.sizeKnown);
@@ -560,71 +556,6 @@ export class UploadProgressManager {
       etaSeconds,
     });
   }
-}
-
-/**
- * The bytes an upload counts as done: a file this page sent earns `share` of each byte once
- * sent and the rest once processed; an upload tracked by id (`sent` null) the server's bytes.
- */
-function doneBytes(sent: number | null, processed: number, size: number, share: number): number {
-  if (sent === null) return processed;
-  return share * Math.min(sent, size) + (1 - share) * Math.min(processed, size);
-}
-
-function addSettled(
-  sums: SettledSums,
-  entry: UploadEntry,
-  sized: boolean,
-  share: number,
-): SettledSums {
-  const progress = entry.progress!;
-  const done = doneBytes(
-    entry.transferredBytes ?? null,
-    progress.uploaded_bytes,
-    entry.totalBytes ?? 0,
-    share,
-  );
-  return {
-    completed: sums.completed + (progress.status === 'completed' ? 1 : 0),
-    failed: sums.failed + (progress.status === 'failed' ? 1 : 0),
-    uploaded: sums.uploaded + (sized ? done : 0),
-    knownTotal: sums.knownTotal + (sized ? (entry.totalBytes ?? 0) : 0),
-    knownCount: sums.knownCount + (sized ? 1 : 0),
-    unknownCount: sums.unknownCount + (sized ? 0 : 1),
-  };
-}
-
-function readTracked(upload: TrackedUpload): {
-  id: string;
-  filename: string | null;
-  totalBytes: number | null;
-} {
-  const id = typeof upload === 'string' ? upload : upload?.upload_id;
-  if (typeof id !== 'string' || id === '') {
-    throw new TypeError(
-      `track() takes upload ids (non-empty strings) or {upload_id, filename?, total_bytes?}; got ${JSON.stringify(upload)}.`,
-    );
-  }
-  if (typeof upload === 'string') return {id, filename: null, totalBytes: null};
-  const size = upload.total_bytes;
-  return {
-    id,
-    filename: typeof upload.filename === 'string' && upload.filename ? upload.filename : null,
-    totalBytes:
-      typeof size === 'number' && Number.isFinite(size) && size >= 0
-        ? Math.min(Math.floor(size), Number.MAX_SAFE_INTEGER)
-        : null,
-  };
-}
-
-function readTransferred(file: TransferredFile): {filename: string; totalBytes: number} {
-  const size = file?.total_bytes;
-  if (typeof file?.filename !== 'string' || typeof size !== 'number' || !(size >= 0)) {
-    throw new TypeError(
-      `trackTransfers() takes {filename, total_bytes} with a size >= 0; got ${JSON.stringify(file)}.`,
-    );
-  }
-  return {filename: file.filename, totalBytes: Math.min(Math.floor(size), Number.MAX_SAFE_INTEGER)};
 }
 
 let shared: UploadProgressManager | undefined;

@@ -604,6 +604,7 @@ describe('mock server limits and lifecycle', () => {
       upload: 0,
       progress: 0,
       preflight: 0,
+      multiplex: 0,
       other: 0,
       aborted: 0,
     });

@@ -1,0 +1,63 @@
+/**
+ * The longest URL a multiplexed request may have. Servers and proxies commonly refuse
+ * request lines past 8 KB (nginx's default buffer, Node's header limit 16 KB in all), some
+ * CDNs past 4 KB or less: staying under 4 KB keeps every hop happy.
+ */
+export const MAX_MULTIPLEXED_URL = 4000;
+
+/** Statuses by which a server says it has no multiplexed endpoint. */
+export const NO_MULTIPLEX_STATUSES: ReadonlySet<number> = new Set([404, 405, 501]);
+
+/**
+ * The URL following `ids` over one stream: `base` plus `ids=<id>,<id>,…`, each id
+ * URL-encoded (a comma inside an id becomes `%2C`, so the list splits unambiguously).
+ */
+export function multiplexedUrl(base: string, ids: Iterable<string>): string {
+  return `${base}${base.includes('?') ? '&' : '?'}ids=${[...ids].map(encodeURIComponent).join()}`;
+}
+
+/**
+ * Takes ids from the front of `queue` for one request, as many as keep its URL (resolved
+ * against the page, so the origin counts) under `max` characters; always at least one, so an
+ * id longer than that still gets a request of its own.
+ */
+export function takeBatch<T>(
+  base: string,
+  queue: Iterable<T>,
+  idOf: (item: T) => string,
+  max = MAX_MULTIPLEXED_URL,
+): T[] {
+  let length = absolute(base).length + 5;
+  const batch: T[] = [];
+  for (const item of queue) {
+    length += encodeURIComponent(idOf(item)).length + 1;
+    if (batch.length > 0 && length > max) break;
+    batch.push(item);
+  }
+  return batch;
+}
+
+/**
+ * Which upload an event of a multiplexed stream is about (its JSON `upload_id`), and the
+ * server's own words if it gave any (`detail`, `error` or `message`, as on a `missing`
+ * event); `undefined` when the data names no upload.
+ */
+export function routeOf(data: string): {id: string; said: string | undefined} | undefined {
+  try {
+    const raw = JSON.parse(data) as Record<string, unknown> | null;
+    const id = raw?.upload_id;
+    if (typeof id !== 'string') return undefined;
+    const said = [raw!.detail, raw!.error, raw!.message].find((v) => typeof v === 'string' && v);
+    return {id, said: said === undefined ? undefined : String(said).slice(0, 200)};
+  } catch {
+    return undefined;
+  }
+}
+
+function absolute(url: string): string {
+  try {
+    return new URL(url, (globalThis as {location?: {href?: string}}).location?.href).href;
+  } catch {
+    return url;
+  }
+}
