@@ -9,6 +9,13 @@ import {takeBatch} from '../transport/multiplexed-connection.js';
 import type {ConnectionState, UploadProgress} from '../types.js';
 import {MultiplexedBatch, type Known} from './multiplexed-batch.js';
 
+/**
+ * Followings started in one task at most: with a large `maxConnections`, starting
+ * thousands of streams at once would block the page (each costs ~0.1-0.2 ms); the rest
+ * start in the next tasks.
+ */
+const STARTS_PER_TASK = 100;
+
 /** What the queue tells the manager. */
 export interface FollowSink {
   /** What is known of an upload as its following starts. */
@@ -40,6 +47,7 @@ export class FollowQueue {
   readonly #streams = new Map<string, Follow>();
   readonly #batches = new Map<string, MultiplexedBatch>();
   #running = 0;
+  #later: ReturnType<typeof setTimeout> | undefined;
   #multiplexUrl: string | undefined;
   readonly #options: UploadProgressStreamOptions;
   readonly #resolved: ResolvedOptions;
@@ -94,6 +102,8 @@ export class FollowQueue {
     this.#streams.clear();
     this.#batches.clear();
     this.#running = 0;
+    clearTimeout(this.#later);
+    this.#later = undefined;
   }
 
   #freed(): void {
@@ -103,7 +113,15 @@ export class FollowQueue {
 
   /** Starts followings while the window has room. */
   #fill(): void {
+    let started = 0;
     for (const first of this.#queue) {
+      if (started++ === STARTS_PER_TASK) {
+        this.#later ??= setTimeout(() => {
+          this.#later = undefined;
+          this.#fill();
+        }, 0);
+        return;
+      }
       const base = this.#multiplexUrl;
       const url = base ?? this.#resolved.urlFor(first);
       const window = this.#resolved.maxConnections ?? defaultMaxConnections(originOf(url));

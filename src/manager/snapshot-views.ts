@@ -1,9 +1,11 @@
 import type {UploadEntry, UploadProgress} from '../types.js';
 
 /**
- * What one snapshot can see, captured in O(uploads in flight): settled uploads live in an
- * append-only log shared by every snapshot (each remembers how far it may read), in-flight
- * ones in a small map copied per snapshot. Finished uploads cost a snapshot nothing.
+ * What one snapshot can see, captured in O(uploads under way): settled uploads live in an
+ * append-only log shared by every snapshot (each remembers how far it may read), and so do
+ * the entries uploads were tracked with (`waiting`, unchanged until their turn comes);
+ * entries that changed since live in a small map copied per snapshot. Finished uploads and
+ * uploads still waiting their turn cost a snapshot nothing.
  */
 export interface SnapshotFrame {
   /** Tracked ids in track order (replaced, never mutated, when the set changes). */
@@ -13,7 +15,12 @@ export interface SnapshotFrame {
   readonly settled: readonly UploadEntry[];
   /** How much of the settled log this snapshot sees. */
   readonly settledCount: number;
+  /** Entries of uploads in flight that changed since they were tracked: looked up first. */
   readonly inFlight: ReadonlyMap<string, UploadEntry>;
+  /** id → position in {@link queued}, the entries as tracked; append-only within one generation. */
+  readonly queuedIndex: ReadonlyMap<string, number>;
+  readonly queued: readonly UploadEntry[];
+  readonly queuedCount: number;
   /**
    * Local key → the server's id, for files sent by this page; append-only within one
    * generation. A snapshot taken before an id arrived finds the local key in `inFlight` first.
@@ -25,7 +32,10 @@ function lookup(frame: SnapshotFrame, id: string): UploadEntry | undefined {
   const live = frame.inFlight.get(id);
   if (live) return live;
   const index = frame.settledIndex.get(id);
-  return index !== undefined && index < frame.settledCount ? frame.settled[index] : undefined;
+  if (index !== undefined && index < frame.settledCount) return frame.settled[index];
+  // Neither changed nor settled when the snapshot was taken: as it was tracked.
+  const queued = frame.queuedIndex.get(id);
+  return queued !== undefined && queued < frame.queuedCount ? frame.queued[queued] : undefined;
 }
 
 function entryOf(frame: SnapshotFrame, id: string): UploadEntry | undefined {
