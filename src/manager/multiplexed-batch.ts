@@ -133,8 +133,8 @@ export class MultiplexedBatch {
           ? result.error
           : new UploadProgressError(
               'stream-ended',
-              'The server ended the progress stream before every upload finished; reconnecting.',
-              this.#context(),
+              'The server ended the progress stream before the upload finished; reconnecting.',
+              {uploadId: '', attempt: this.#attempts},
             );
       if (error.status !== undefined && NO_MULTIPLEX_STATUSES.has(error.status)) {
         return this.#sink.done([...this.#members.keys()]);
@@ -166,33 +166,29 @@ export class MultiplexedBatch {
     signal: AbortSignal,
     callbacks: Parameters<typeof readEventStream>[1],
   ): Promise<AttemptResult> {
-    const fetchFn = this.#options.fetch ?? globalThis.fetch;
+    const [first = ''] = this.#members.keys();
     let headers: Headers;
     try {
-      if (typeof fetchFn !== 'function') throw new TypeError('no fetch');
       headers = await buildHeaders(this.#options.headers, this.#lastEventId);
     } catch (cause) {
-      const error = new UploadProgressError(
-        typeof fetchFn === 'function' ? 'network' : 'invalid-options',
-        typeof fetchFn === 'function'
-          ? 'The headers option failed to provide headers; retrying.'
-          : 'No fetch is available here: pass the fetch option.',
-        {...this.#context(), cause},
-      );
-      return {kind: 'error', error};
+      const message = 'The headers option failed to provide headers; retrying.';
+      return {
+        kind: 'error',
+        error: new UploadProgressError('network', message, {uploadId: first, cause}),
+      };
     }
-    if (signal.aborted) return {kind: 'stopped'};
     return readEventStream(
       {
         url: multiplexedUrl(this.#base, this.#members.keys()),
-        fetch: fetchFn,
+        // A missing fetch fails as the network would, and ends in "Lost contact".
+        fetch: this.#options.fetch ?? globalThis.fetch,
         headers,
         credentials: this.#options.credentials,
         signal,
         idleTimeout: this.#options.idleTimeout,
         maxEventSize: this.#options.maxEventSize,
         clock: this.#options.clock,
-        uploadId: this.#context().uploadId,
+        uploadId: first,
         attempt: this.#attempts,
       },
       callbacks,
@@ -248,11 +244,5 @@ export class MultiplexedBatch {
   #release(): void {
     this.#ticket?.release();
     this.#ticket = undefined;
-  }
-
-  #context(): {uploadId: string; attempt: number} {
-    const [first = ''] = this.#members.keys();
-    const more = this.#members.size > 1 ? ` (+${this.#members.size - 1})` : '';
-    return {uploadId: first + more, attempt: this.#attempts};
   }
 }

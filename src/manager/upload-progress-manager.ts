@@ -3,9 +3,9 @@ import {resolveOptions, type AdvancedOptions} from '../stream/resolve-options.js
 import {ProgressMapView, UploadsView, type SnapshotFrame} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
 import {FollowQueue} from './follow-queue.js';
+import {InFlight, type Live} from './in-flight.js';
 import {
   addSettled,
-  doneBytes,
   EMPTY_SUMS,
   readTracked,
   readTransferred,
@@ -47,49 +47,6 @@ export interface UploadProgressManagerOptions extends ProgressOptions, AdvancedO
   multiplexUrl?: string;
 }
 
-/** One tracked upload while it is in flight. */
-interface Live {
-  /** The server's id, or the local key until {@link TransferHandle.attach}. */
-  id: string;
-  /** False while the file is being sent: there is no id to follow yet. */
-  following: boolean;
-  filename: string | null;
-  totalBytes: number | null;
-  /** The size came from the server or from `track()`, not an estimate. */
-  sizeKnown: boolean;
-  progress: UploadProgress | null;
-  connection: ConnectionState;
-  /** Bytes this page sent of the file; `null` for uploads tracked by id. */
-  sent: number | null;
-  entry: UploadEntry;
-  /** What it adds to {@link LiveSums} now (see `#contribution`). */
-  counted: LiveSums | null;
-}
-
-/** Sums over the uploads in flight, kept up to date as each changes (not rebuilt per read). */
-interface LiveSums {
-  uploaded: number;
-  knownTotal: number;
-  knownCount: number;
-  unknownCount: number;
-  uploading: number;
-  pending: number;
-  waiting: number;
-  /** Bytes still to send or to process, for the ETA (unknown sizes added at build). */
-  left: number;
-}
-
-const NO_LIVE: LiveSums = {
-  uploaded: 0,
-  knownTotal: 0,
-  knownCount: 0,
-  unknownCount: 0,
-  uploading: 0,
-  pending: 0,
-  waiting: 0,
-  left: 0,
-};
-
 /** Unique across managers, so a list given keys of one manager never shows another's. */
 let localKeys = 0;
 
@@ -121,14 +78,9 @@ export class UploadProgressManager {
     (snapshot: UploadProgressSnapshot) => void,
     UploadProgressSnapshot
   >();
-  readonly #live = new Map<string, Live>();
-  #liveSums: LiveSums = {...NO_LIVE};
-  /** id → entry of the uploads in flight; copied before a change once a snapshot holds it. */
-  #inFlight = new Map<string, UploadEntry>();
-  #inFlightShared = false;
-  /** The entries uploads were tracked with, an append-only log (see snapshot-views.ts). */
-  #queued: UploadEntry[] = [];
-  #queuedIndex = new Map<string, number>();
+  readonly #flight: InFlight;
+  /** The uploads in flight (written through `#flight`). */
+  readonly #live: ReadonlyMap<string, Live>;
   readonly #speed = new SpeedEstimator();
   readonly #follow: FollowQueue;
   #order: readonly string[] = [];
@@ -156,6 +108,8 @@ export class UploadProgressManager {
       throw new RangeError(`transferShare must be a number from 0 to 1, got ${share}.`);
     }
     this.#share = share;
+    this.#flight = new InFlight(share);
+    this.#live = this.#flight.live;
     this.#options = {...options};
     // Called as a plain function: `queueMicrotask` and `requestAnimationFrame` throw
     // "Illegal invocation" when called as methods of anything but the global object.
@@ -196,12 +150,7 @@ export class UploadProgressManager {
       // A new batch after a pause: the idle time must not drag the speed down.
       if (this.#live.size === 0 && added.size === 0) this.#speed.reset();
       added.add(id);
-      const fresh = this.#newLive(id, filename, totalBytes, null, true);
-      // Logged, not put in the in-flight map: thousands waiting cost a snapshot nothing.
-      this.#live.set(id, fresh);
-      this.#count(fresh, this.#contribution(fresh));
-      this.#queuedIndex.set(id, this.#queued.length);
-      this.#queued.push(fresh.entry);
+      this.#flight.queue(this.#newLive(id, filename, totalBytes, null, true));
     }
     if (added.size > 0) {
       this.#order = [...this.#currentOrder(), ...added];
@@ -235,7 +184,7 @@ export class UploadProgressManager {
       handles.push(this.#handle(live));
       if (this.#options.signal?.aborted) continue;
       if (this.#live.size === 0 && added.length === 0) this.#speed.reset();
-      this.#setLive(key, live);
+      this.#flight.put(live);
       added.push(key);
     }
     if (added.length > 0) {
@@ -254,7 +203,7 @@ export class UploadProgressManager {
     const live = this.#live.get(target);
     if (live) {
       this.#follow.remove(target);
-      this.#deleteLive(target);
+      this.#flight.forget(target);
     } else if (this.#settledIndex.has(target)) {
       this.#rebuildSettled((id) => id !== target);
     } else {
@@ -263,7 +212,6 @@ export class UploadProgressManager {
     if (this.#aliases.size > 0) {
       this.#aliases = new Map([...this.#aliases].filter(([, id]) => id !== target));
     }
-    if (this.#queuedIndex.has(target)) this.#rebuildQueued((id) => id !== target);
     this.#order = this.#currentOrder().filter((id) => id !== target);
     this.#changed();
   }
@@ -275,11 +223,7 @@ export class UploadProgressManager {
   closeAll(): void {
     if (this.#order.length === 0) return;
     this.#follow.clear();
-    this.#live.clear();
-    this.#liveSums = {...NO_LIVE};
-    this.#inFlight = new Map();
-    this.#inFlightShared = false;
-    this.#rebuildQueued(() => false);
+    this.#flight.clear();
     this.#rebuildSettled(() => false);
     this.#renames.clear();
     this.#aliases = new Map();
@@ -309,70 +253,6 @@ export class UploadProgressManager {
     return this.#follow.stream(this.#aliases.get(uploadId) ?? uploadId);
   }
 
-  #setLive(id: string, live: Live): void {
-    this.#live.set(id, live);
-    this.#putEntry(live);
-  }
-
-  #deleteLive(id: string): void {
-    const live = this.#live.get(id);
-    if (!live) return;
-    this.#live.delete(id);
-    this.#count(live, null);
-    this.#writableInFlight().delete(id);
-    // Nothing in flight: start the float sums afresh, so rounding never accumulates.
-    if (this.#live.size === 0) this.#liveSums = {...NO_LIVE};
-  }
-
-  /** Rebuilds the entry of an upload in flight and what it adds to the sums. */
-  #putEntry(live: Live): void {
-    live.entry = this.#entry(live);
-    if (this.#live.get(live.id) !== live) return;
-    this.#count(live, this.#contribution(live));
-    this.#writableInFlight().set(live.id, live.entry);
-  }
-
-  #writableInFlight(): Map<string, UploadEntry> {
-    if (this.#inFlightShared) {
-      this.#inFlight = new Map(this.#inFlight);
-      this.#inFlightShared = false;
-    }
-    return this.#inFlight;
-  }
-
-  #count(live: Live, next: LiveSums | null): void {
-    const sums = this.#liveSums;
-    const a = next ?? NO_LIVE;
-    const b = live.counted ?? NO_LIVE;
-    sums.uploaded += a.uploaded - b.uploaded;
-    sums.knownTotal += a.knownTotal - b.knownTotal;
-    sums.knownCount += a.knownCount - b.knownCount;
-    sums.unknownCount += a.unknownCount - b.unknownCount;
-    sums.uploading += a.uploading - b.uploading;
-    sums.pending += a.pending - b.pending;
-    sums.waiting += a.waiting - b.waiting;
-    sums.left += a.left - b.left;
-    live.counted = next;
-  }
-
-  #contribution(live: Live): LiveSums {
-    const processed = live.progress?.uploaded_bytes ?? 0;
-    const size = live.totalBytes ?? 0;
-    const known = live.sizeKnown;
-    return {
-      uploaded: known ? doneBytes(live.sent, processed, size, this.#share) : 0,
-      knownTotal: known ? size : 0,
-      knownCount: known ? 1 : 0,
-      unknownCount: known ? 0 : 1,
-      uploading: live.progress ? 1 : 0,
-      pending: live.progress ? 0 : 1,
-      waiting: live.connection === 'waiting' ? 1 : 0,
-      left: known
-        ? Math.max(0, size - processed) + (live.sent === null ? 0 : Math.max(0, size - live.sent))
-        : 0,
-    };
-  }
-
   #newLive(
     id: string,
     filename: string | null,
@@ -392,7 +272,7 @@ export class UploadProgressManager {
       entry: undefined as unknown as UploadEntry,
       counted: null,
     };
-    live.entry = this.#entry(live);
+    live.entry = this.#flight.entryOf(live);
     return live;
   }
 
@@ -442,7 +322,7 @@ export class UploadProgressManager {
   #attach(live: Live, uploadId: string): void {
     const key = live.id;
     this.#aliases.set(key, uploadId);
-    this.#deleteLive(key);
+    this.#flight.delete(key);
     if (this.#live.has(uploadId) || this.#settledIndex.has(uploadId)) {
       // Tracked already (resumed twice, say): that entry stays, the local one gives way.
       this.#order = this.#currentOrder().filter((id) => id !== key);
@@ -453,7 +333,7 @@ export class UploadProgressManager {
     // The server answered with an id, so it has every byte.
     live.sent = live.totalBytes ?? live.sent;
     live.id = uploadId;
-    this.#setLive(uploadId, live);
+    this.#flight.put(live);
     this.#renames.set(key, uploadId);
     this.#startFollowing(live);
     this.#refresh(live, before, false);
@@ -472,29 +352,6 @@ export class UploadProgressManager {
   /** Bytes sent plus bytes processed: what the speed counts. */
   #moved(live: Live): number {
     return (live.sent ?? 0) + (live.progress?.uploaded_bytes ?? 0);
-  }
-
-  #entry(live: Live): UploadEntry {
-    const progress = live.progress;
-    const settled = progress !== null && progress.status !== 'uploading';
-    const total = live.totalBytes ?? 0;
-    let percentage: number;
-    if (progress?.status === 'completed') percentage = 100;
-    else if (live.sent === null) percentage = progress?.progress_percentage ?? 0;
-    else {
-      const done = doneBytes(live.sent, progress?.uploaded_bytes ?? 0, total, this.#share);
-      percentage = total > 0 ? Math.min(100, (done / total) * 100) : 0;
-    }
-    return {
-      uploadId: live.id,
-      progress,
-      filename: live.filename,
-      totalBytes: live.sizeKnown ? live.totalBytes : null,
-      connection: live.connection,
-      phase: settled ? 'done' : live.following ? 'processing' : 'transferring',
-      transferredBytes: live.sent,
-      percentage,
-    };
   }
 
   #learn(live: Live, filename: string | null, totalBytes: number | null): void {
@@ -533,31 +390,18 @@ export class UploadProgressManager {
   #refresh(live: Live, movedBefore: number, settled: boolean): void {
     const moved = this.#moved(live);
     if (moved > movedBefore) this.#progressed += moved - movedBefore;
-    this.#putEntry(live);
+    this.#flight.put(live);
     if (settled) this.#settle(live);
     this.#changed();
   }
 
   #settle(live: Live): void {
-    this.#deleteLive(live.id);
+    this.#flight.delete(live.id);
     this.#follow.remove(live.id);
     this.#settledIndex.set(live.id, this.#settled.length);
     this.#settled.push(live.entry);
     this.#settledSized.push(live.sizeKnown);
     this.#sums = addSettled(this.#sums, live.entry, live.sizeKnown, this.#share);
-  }
-
-  /** Starts a new log generation of tracked entries, so snapshots handed out keep theirs. */
-  #rebuildQueued(keep: (id: string) => boolean): void {
-    const queued: UploadEntry[] = [];
-    const index = new Map<string, number>();
-    for (const entry of this.#queued) {
-      if (!keep(entry.uploadId)) continue;
-      index.set(entry.uploadId, queued.length);
-      queued.push(entry);
-    }
-    this.#queued = queued;
-    this.#queuedIndex = index;
   }
 
   /** Starts a new settled log generation, so snapshots already handed out keep theirs. */
@@ -596,14 +440,12 @@ export class UploadProgressManager {
 
   #build(): UploadProgressSnapshot {
     const s = this.#sums;
-    const l = this.#liveSums;
-    const uploaded = s.uploaded + l.uploaded;
-    const knownTotal = s.knownTotal + l.knownTotal;
-    const knownCount = s.knownCount + l.knownCount;
-    const unknownCount = s.unknownCount + l.unknownCount;
-    const {uploading, pending, waiting} = l;
-    const inFlight = this.#inFlight;
-    this.#inFlightShared = true;
+    const [liveUploaded, liveTotal, liveKnown, liveUnknown, uploading, pending, waiting, liveLeft] =
+      this.#flight.sums as [number, number, number, number, number, number, number, number];
+    const uploaded = s.uploaded + liveUploaded;
+    const knownTotal = s.knownTotal + liveTotal;
+    const knownCount = s.knownCount + liveKnown;
+    const unknownCount = s.unknownCount + liveUnknown;
     const order = this.#currentOrder();
     const total = order.length;
     const allCompleted = total > 0 && s.completed === total;
@@ -619,7 +461,7 @@ export class UploadProgressManager {
     const now = (this.#options.clock ?? Date).now();
     const rate = allSettled || total === 0 ? null : this.#speed.sample(this.#progressed, now);
     const bytesPerSecond = rate === null ? null : Math.max(0, rate);
-    const left = l.left + l.unknownCount * mean;
+    const left = liveLeft + liveUnknown * mean;
     const etaSeconds = allSettled
       ? 0
       : bytesPerSecond && bytesPerSecond > 0
@@ -631,10 +473,7 @@ export class UploadProgressManager {
       settledIndex: this.#settledIndex,
       settled: this.#settled,
       settledCount: this.#settled.length,
-      inFlight,
-      queuedIndex: this.#queuedIndex,
-      queued: this.#queued,
-      queuedCount: this.#queued.length,
+      ...this.#flight.capture(),
       aliases: this.#aliases,
     };
     return Object.freeze({

@@ -39,16 +39,16 @@ export function takeBatch<T>(
 
 /**
  * Which upload an event of a multiplexed stream is about (its JSON `upload_id`), and the
- * server's own words if it gave any (`detail`, `error` or `message`, as on a `missing`
+ * server's own words if it gave any (a `detail`, as FastAPI names it, on a `missing`
  * event); `undefined` when the data names no upload.
  */
 export function routeOf(data: string): {id: string; said: string | undefined} | undefined {
   try {
-    const raw = JSON.parse(data) as Record<string, unknown> | null;
-    const id = raw?.upload_id;
-    if (typeof id !== 'string') return undefined;
-    const said = [raw!.detail, raw!.error, raw!.message].find((v) => typeof v === 'string' && v);
-    return {id, said: said === undefined ? undefined : String(said).slice(0, 200)};
+    const raw = JSON.parse(data) as {upload_id?: unknown; detail?: unknown} | null;
+    const said = raw?.detail;
+    return typeof raw?.upload_id === 'string'
+      ? {id: raw.upload_id, said: typeof said === 'string' ? said.slice(0, 200) : undefined}
+      : undefined;
   } catch {
     return undefined;
   }
