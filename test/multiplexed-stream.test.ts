@@ -225,6 +225,23 @@ describe('many uploads in one stream, scripted', () => {
     expect(s.progressMap.get('a')!.filename).to.equal('a.txt');
   });
 
+  it('files attached one by one as the POST answers share one batch', async () => {
+    const server = scriptedMultiplex();
+    const m = new UploadProgressManager({
+      fetch: server.fetch,
+      connectionBudget: new ConnectionBudget(),
+      multiplexUrl: '/multi',
+    });
+    const handles = m.trackTransfers(
+      ['a', 'b', 'c'].map((name) => ({filename: `${name}.txt`, total_bytes: 10})),
+    );
+    handles.forEach((handle, i) => handle.attach(`srv-${i}`));
+    await waitFor(() => server.bodies.length === 1, 'connected');
+    await settle();
+    expect(server.calls.map((c) => c.url)).to.deep.equal(['/multi?ids=srv-0,srv-1,srv-2']);
+    m.closeAll();
+  });
+
   it('one multiplexed connection is one slot of the budget; batches beyond it wait', async () => {
     const server = scriptedMultiplex();
     const budget = new ConnectionBudget();

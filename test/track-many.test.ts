@@ -100,6 +100,7 @@ describe('tracking thousands of uploads', () => {
     });
     const ids = Array.from({length: 1000}, (_, i) => `u${i}`);
     m.track(ids);
+    await Promise.resolve();
     expect(ids.filter((id) => m.getStream(id)).length).to.equal(100);
     await waitFor(() => m.getSnapshot().allCompleted, 'all completed', 10_000);
   });

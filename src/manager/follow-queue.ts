@@ -48,6 +48,7 @@ export class FollowQueue {
   readonly #batches = new Map<string, MultiplexedBatch>();
   #running = 0;
   #later: ReturnType<typeof setTimeout> | undefined;
+  #soon = false;
   #multiplexUrl: string | undefined;
   readonly #options: UploadProgressStreamOptions;
   readonly #resolved: ResolvedOptions;
@@ -64,10 +65,19 @@ export class FollowQueue {
     this.#sink = sink;
   }
 
-  /** Queues uploads to follow, in order (the caller shows them as `waiting`). */
+  /**
+   * Queues uploads to follow, in order (the caller shows them as `waiting`). They start in
+   * a microtask, so ids added one by one in a loop (files attached as a POST answers)
+   * still share a multiplexed batch.
+   */
   add(ids: Iterable<string>): void {
     for (const id of ids) this.#queue.add(id);
-    this.#fill();
+    if (this.#soon) return;
+    this.#soon = true;
+    queueMicrotask(() => {
+      this.#soon = false;
+      this.#fill();
+    });
   }
 
   /** The stream of an upload followed on its own, if it started. */
