@@ -1,5 +1,6 @@
 import {expect} from '@esm-bundle/chai';
 import {ConnectionBudget, UploadProgressManager} from '../src/index.js';
+import {FakeClock} from './helpers/fake-clock.js';
 import {eventStream, message, record, settle, waitFor} from './helpers/sse.js';
 
 // Tracking thousands of uploads costs what tracking a few does: each starts only when the
@@ -125,5 +126,35 @@ describe('tracking thousands of uploads', () => {
     expect(s.uploads.get('slow')!.connection).to.equal('retrying');
     expect(calls).to.equal(2);
     m.closeAll();
+  });
+});
+
+describe('waiting for a slot', () => {
+  it('is never taken for a silent server, however long it lasts', async () => {
+    const clock = new FakeClock();
+    const budget = new ConnectionBudget();
+    // Another stream of the page holds the only slot.
+    const other = budget.request(location.origin, 1, () => undefined);
+    let requests = 0;
+    const m = new UploadProgressManager({
+      fetch: (async () => {
+        requests++;
+        return eventStream(message(record({upload_id: 'a', status: 'completed'})));
+      }) as typeof fetch,
+      clock,
+      connectionBudget: budget,
+      maxConnections: 1,
+      idleTimeout: 1000,
+    });
+    m.track(['a']);
+    await settle();
+    await clock.advance(60_000);
+    let s = m.getSnapshot();
+    expect(s.uploads.get('a')!.connection).to.equal('waiting');
+    expect(s.failed).to.equal(0);
+    expect(requests).to.equal(0);
+    other.release();
+    s = await waitFor(() => m.getSnapshot().allSettled && m.getSnapshot(), 'settled');
+    expect(s.completed).to.equal(1);
   });
 });
