@@ -1,4 +1,5 @@
-import type {UploadEntry, UploadProgress} from '../types.js';
+import type {UploadEntry, UploadProgress, UploadProgressSnapshot} from '../types.js';
+import type {SettledSums} from './settled-sums.js';
 
 /**
  * What one snapshot can see, captured in O(uploads under way): settled uploads live in an
@@ -119,4 +120,57 @@ export class ProgressMapView extends FrameMap<UploadProgress> {
   protected pick(entry: UploadEntry): UploadProgress | undefined {
     return entry.progress ?? undefined;
   }
+}
+
+/**
+ * The snapshot of a frame: the settled sums plus those of the uploads in flight (see
+ * `InFlight.sums`), and the speed now (`null` once all settled or when unknown).
+ */
+export function buildSnapshot(
+  frame: SnapshotFrame,
+  s: SettledSums,
+  live: readonly number[],
+  rate: number | null,
+): UploadProgressSnapshot {
+  const [liveUploaded, liveTotal, liveKnown, liveUnknown, uploading, pending, waiting, liveLeft] =
+    live as [number, number, number, number, number, number, number, number];
+  const uploaded = s.uploaded + liveUploaded;
+  const knownTotal = s.knownTotal + liveTotal;
+  const knownCount = s.knownCount + liveKnown;
+  const unknownCount = s.unknownCount + liveUnknown;
+  const total = frame.order.length;
+  const allCompleted = total > 0 && s.completed === total;
+  const allSettled = total > 0 && s.completed + s.failed === total;
+  const mean = knownCount > 0 ? knownTotal / knownCount : 0;
+  const totalBytes = knownTotal + unknownCount * mean;
+  let overallPercentage = 0;
+  if (allCompleted) overallPercentage = 100;
+  else if (totalBytes > 0) {
+    // Short of 100 until every upload completed: a bar at 100 must mean done.
+    overallPercentage = Math.min(99.99, (uploaded / totalBytes) * 100);
+  }
+  const bytesPerSecond = rate === null || total === 0 ? null : Math.max(0, rate);
+  const left = liveLeft + liveUnknown * mean;
+  const etaSeconds = allSettled
+    ? 0
+    : bytesPerSecond && bytesPerSecond > 0
+      ? left / bytesPerSecond
+      : null;
+  return Object.freeze({
+    progressMap: new ProgressMapView(frame, uploading + s.completed + s.failed),
+    uploads: new UploadsView(frame),
+    overallPercentage,
+    allCompleted,
+    allSettled,
+    total,
+    pending,
+    uploading,
+    completed: s.completed,
+    failed: s.failed,
+    waiting,
+    uploadedBytes: uploaded,
+    totalBytes,
+    bytesPerSecond,
+    etaSeconds,
+  });
 }

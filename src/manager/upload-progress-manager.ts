@@ -1,6 +1,6 @@
 import {failedProgress} from '../stream/normalize-progress.js';
 import {resolveOptions, type AdvancedOptions} from '../stream/resolve-options.js';
-import {ProgressMapView, UploadsView, type SnapshotFrame} from './snapshot-views.js';
+import {buildSnapshot} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
 import {FollowQueue} from './follow-queue.js';
 import {InFlight, type Live} from './in-flight.js';
@@ -439,60 +439,23 @@ export class UploadProgressManager {
   }
 
   #build(): UploadProgressSnapshot {
-    const s = this.#sums;
-    const [liveUploaded, liveTotal, liveKnown, liveUnknown, uploading, pending, waiting, liveLeft] =
-      this.#flight.sums as [number, number, number, number, number, number, number, number];
-    const uploaded = s.uploaded + liveUploaded;
-    const knownTotal = s.knownTotal + liveTotal;
-    const knownCount = s.knownCount + liveKnown;
-    const unknownCount = s.unknownCount + liveUnknown;
     const order = this.#currentOrder();
-    const total = order.length;
-    const allCompleted = total > 0 && s.completed === total;
-    const allSettled = total > 0 && s.completed + s.failed === total;
-    const mean = knownCount > 0 ? knownTotal / knownCount : 0;
-    const totalBytes = knownTotal + unknownCount * mean;
-    let overallPercentage = 0;
-    if (allCompleted) overallPercentage = 100;
-    else if (totalBytes > 0) {
-      // Short of 100 until every upload completed: a bar at 100 must mean done.
-      overallPercentage = Math.min(99.99, (uploaded / totalBytes) * 100);
-    }
+    const s = this.#sums;
+    const idle = order.length === 0 || s.completed + s.failed === order.length;
     const now = (this.#options.clock ?? Date).now();
-    const rate = allSettled || total === 0 ? null : this.#speed.sample(this.#progressed, now);
-    const bytesPerSecond = rate === null ? null : Math.max(0, rate);
-    const left = liveLeft + liveUnknown * mean;
-    const etaSeconds = allSettled
-      ? 0
-      : bytesPerSecond && bytesPerSecond > 0
-        ? left / bytesPerSecond
-        : null;
-
-    const frame: SnapshotFrame = {
-      order,
-      settledIndex: this.#settledIndex,
-      settled: this.#settled,
-      settledCount: this.#settled.length,
-      ...this.#flight.capture(),
-      aliases: this.#aliases,
-    };
-    return Object.freeze({
-      progressMap: new ProgressMapView(frame, uploading + s.completed + s.failed),
-      uploads: new UploadsView(frame),
-      overallPercentage,
-      allCompleted,
-      allSettled,
-      total,
-      pending,
-      uploading,
-      completed: s.completed,
-      failed: s.failed,
-      waiting,
-      uploadedBytes: uploaded,
-      totalBytes,
-      bytesPerSecond,
-      etaSeconds,
-    });
+    return buildSnapshot(
+      {
+        order,
+        settledIndex: this.#settledIndex,
+        settled: this.#settled,
+        settledCount: this.#settled.length,
+        ...this.#flight.capture(),
+        aliases: this.#aliases,
+      },
+      s,
+      this.#flight.sums,
+      idle ? null : this.#speed.sample(this.#progressed, now),
+    );
   }
 }
 
