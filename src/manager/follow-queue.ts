@@ -167,7 +167,7 @@ export class FollowQueue {
   }
 
   #startBatch(base: string): void {
-    const ids = takeBatch(base, this.#queue, (id) => id);
+    const ids = takeBatch(base, this.#queue);
     const batch = new MultiplexedBatch(
       base,
       ids.map((id) => [id, this.#sink.known(id)]),

@@ -17,22 +17,22 @@ export function multiplexedUrl(base: string, ids: Iterable<string>): string {
 }
 
 /**
- * Takes ids from the front of `queue` for one request, as many as keep its URL (resolved
- * against the page, so the origin counts) under `max` characters; always at least one, so an
+ * Takes ids from the front of `queue` for one request, as many as keep its URL under `max`
+ * characters (a relative `base` counted with the page's origin); always at least one, so an
  * id longer than that still gets a request of its own.
  */
-export function takeBatch<T>(
+export function takeBatch(
   base: string,
-  queue: Iterable<T>,
-  idOf: (item: T) => string,
+  queue: Iterable<string>,
   max = MAX_MULTIPLEXED_URL,
-): T[] {
-  let length = absolute(base).length + 5;
-  const batch: T[] = [];
-  for (const item of queue) {
-    length += encodeURIComponent(idOf(item)).length + 1;
+): string[] {
+  const origin = (globalThis as {location?: {origin?: string}}).location?.origin ?? '';
+  let length = base.length + (base.startsWith('/') ? origin.length : 0) + 5;
+  const batch: string[] = [];
+  for (const id of queue) {
+    length += encodeURIComponent(id).length + 1;
     if (batch.length > 0 && length > max) break;
-    batch.push(item);
+    batch.push(id);
   }
   return batch;
 }
@@ -51,13 +51,5 @@ export function routeOf(data: string): {id: string; said: string | undefined} | 
       : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function absolute(url: string): string {
-  try {
-    return new URL(url, (globalThis as {location?: {href?: string}}).location?.href).href;
-  } catch {
-    return url;
   }
 }
