@@ -141,7 +141,9 @@ export class ConnectionBudget {
                 won.abort();
                 resolve();
                 const waiter = first();
-                if (!waiter) return;
+                // Nobody waits any more, or the head that asked left for one with a lower
+                // limit: the slot goes back, and the next round asks again.
+                if (!waiter || i >= waiter.limit) return;
                 this.#grant(waiter);
                 const held = new Promise<void>((free) => (waiter.free = free));
                 waiter.onGrant();

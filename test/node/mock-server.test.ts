@@ -198,7 +198,8 @@ describe('mock server', () => {
   });
 
   test('a stream sends the current state, climbs, and ends after completed', async () => {
-    const id = await uploadOne(server, {name: 'climb.bin', size: 1000});
+    // Slow enough that the first step cannot pass before the stream opens on a busy machine.
+    const id = await uploadOne(server, {name: 'climb.bin', size: 1000}, {stepMs: 300});
     const {response, messages} = await readStream(progressUrl(id));
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
