@@ -701,7 +701,8 @@ describe('mock server chaos switches', () => {
     const id = await uploadOne(
       server,
       {name: 'quiet.txt', size: 10},
-      {silentFirstMs: 120, heartbeatMs: 10, stepMs: 10},
+      // A silent window far longer than the wait below, so a busy machine cannot pass it.
+      {silentFirstMs: 1000, heartbeatMs: 10, stepMs: 10},
     );
     const reader = new StreamReader();
     await reader.open(url(id));
