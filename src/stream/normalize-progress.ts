@@ -1,7 +1,10 @@
 import type {UploadProgress, UploadStatus} from '../types.js';
 
 /** Longest filename or error text kept; longer ones are cut with an ellipsis. */
-const MAX_TEXT = 4096;
+export const MAX_TEXT = 4096;
+
+/** Longest `started_at`/`completed_at` kept (an ISO 8601 time with offset is ~32). */
+export const MAX_DATE = 64;
 
 /** What {@link parseProgress} makes of one event's data. */
 export type ParsedProgress =
@@ -24,7 +27,8 @@ const STATUSES: ReadonlySet<string> = new Set(['uploading', 'completed', 'failed
 /**
  * Parses and validates one event's data. Malformed JSON, a missing or unknown `status`, or
  * a record for another upload are rejected (the caller reports them and reads on); numbers
- * that are absurd are clamped, fields of the wrong type are treated as absent.
+ * that are absurd are clamped, fields of the wrong type are treated as absent, and every text
+ * is clipped: filename and error to {@link MAX_TEXT} characters, dates to {@link MAX_DATE}.
  */
 export function parseProgress(data: string, uploadId: string): ParsedProgress {
   let raw: unknown;
@@ -38,10 +42,18 @@ export function parseProgress(data: string, uploadId: string): ParsedProgress {
   }
   const r = raw as Record<string, unknown>;
   if (r.upload_id !== undefined && r.upload_id !== null && r.upload_id !== uploadId) {
-    return {ok: false, foreign: true, reason: `the record is for upload "${String(r.upload_id)}"`};
+    return {
+      ok: false,
+      foreign: true,
+      reason: `the record is for upload "${clip(String(r.upload_id), 200)}"`,
+    };
   }
   if (typeof r.status !== 'string' || !STATUSES.has(r.status)) {
-    return {ok: false, foreign: false, reason: `unknown status ${JSON.stringify(r.status)}`};
+    return {
+      ok: false,
+      foreign: false,
+      reason: `unknown status ${clip(JSON.stringify(r.status) ?? 'undefined', 200)}`,
+    };
   }
   return {
     ok: true,
@@ -52,8 +64,8 @@ export function parseProgress(data: string, uploadId: string): ParsedProgress {
       uploaded_bytes: byteCount(r.uploaded_bytes),
       progress_percentage: percentage(r.progress_percentage),
       error: errorText(r.error),
-      started_at: optionalString(r.started_at),
-      completed_at: optionalString(r.completed_at),
+      started_at: optionalDate(r.started_at),
+      completed_at: optionalDate(r.completed_at),
     },
   };
 }
@@ -168,11 +180,11 @@ function errorText(value: unknown): string | null | undefined {
   return null;
 }
 
-function optionalString(value: unknown): string | null | undefined {
+function optionalDate(value: unknown): string | null | undefined {
   if (value === undefined) return undefined;
-  return typeof value === 'string' ? value : null;
+  return typeof value === 'string' ? clip(value, MAX_DATE) : null;
 }
 
-function clip(value: string): string {
-  return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT - 1)}…` : value;
+function clip(value: string, max = MAX_TEXT): string {
+  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
 }

@@ -4,7 +4,11 @@ import {
   getSharedConnectionBudget,
   type ConnectionBudget,
 } from '../budget/connection-budget.js';
-import {resolveRetryOptions, type ResolvedRetryOptions} from '../transport/retry-policy.js';
+import {
+  MAX_TIMER,
+  resolveRetryOptions,
+  type ResolvedRetryOptions,
+} from '../transport/retry-policy.js';
 import type {HeadersOption, ProgressOptions} from '../types.js';
 
 /** The seed's endpoint. */
@@ -31,6 +35,7 @@ export interface ResolvedOptions {
   credentials: RequestCredentials | undefined;
   signal: AbortSignal | undefined;
   idleTimeout: number;
+  connectTimeout: number;
   maxEventSize: number;
   maxConnections: number;
   retry: ResolvedRetryOptions;
@@ -42,9 +47,15 @@ export interface ResolvedOptions {
 /** Fills in defaults; throws a `RangeError`/`TypeError` for options that cannot work. */
 export function resolveOptions(options: ProgressOptions & AdvancedOptions = {}): ResolvedOptions {
   const idleTimeout = options.idleTimeout ?? 45_000;
-  if (!(idleTimeout >= 0) || !Number.isFinite(idleTimeout)) {
+  if (!(idleTimeout >= 0 && idleTimeout <= MAX_TIMER)) {
     throw new RangeError(
-      `idleTimeout must be a finite number >= 0 (0 turns it off), got ${idleTimeout}.`,
+      `idleTimeout must be in 0..${MAX_TIMER} (0 turns it off), got ${idleTimeout}.`,
+    );
+  }
+  const connectTimeout = options.connectTimeout ?? 120_000;
+  if (!(connectTimeout >= 0 && connectTimeout <= MAX_TIMER)) {
+    throw new RangeError(
+      `connectTimeout must be in 0..${MAX_TIMER} (0 turns it off), got ${connectTimeout}.`,
     );
   }
   const maxEventSize = options.maxEventSize ?? 1_048_576;
@@ -66,6 +77,7 @@ export function resolveOptions(options: ProgressOptions & AdvancedOptions = {}):
     credentials: options.credentials,
     signal: options.signal,
     idleTimeout,
+    connectTimeout,
     maxEventSize,
     maxConnections,
     retry: resolveRetryOptions(options.retry),
@@ -73,6 +85,19 @@ export function resolveOptions(options: ProgressOptions & AdvancedOptions = {}):
     random: options.random ?? Math.random,
     budget: options.connectionBudget ?? getSharedConnectionBudget(),
   };
+}
+
+/**
+ * Why an id cannot be asked for, or `undefined` when it can. Empty ids and dot segments
+ * would address the parent paths of the progress URL (`/api/files/progress/..` is
+ * `/api/files/`) with the page's headers and cookies; URL parsers and many servers take
+ * `%2e` for a dot, and some decode twice, so every spelling is refused.
+ */
+export function refuseId(uploadId: string): string | undefined {
+  return /^(?:\.|%(?:25)*2e){0,2}$/i.test(uploadId)
+    ? `The upload id ${JSON.stringify(uploadId)} is empty or a dot segment, which would address ` +
+        `another path than its own progress URL: no request was made. Check the ids the server gave.`
+    : undefined;
 }
 
 /**
@@ -93,6 +118,10 @@ export async function buildHeaders(
 ): Promise<Headers> {
   const headers = new Headers(typeof option === 'function' ? await option() : option);
   headers.set('Accept', 'text/event-stream');
-  if (lastEventId) headers.set('Last-Event-ID', lastEventId);
+  // Headers carry bytes: the id's UTF-8 bytes, one per code unit, as EventSource sends them
+  // (a character above U+00FF would make `set` throw).
+  if (lastEventId) {
+    headers.set('Last-Event-ID', String.fromCharCode(...new TextEncoder().encode(lastEventId)));
+  }
   return headers;
 }
