@@ -119,11 +119,6 @@ export interface RetryOptions {
    * @defaultValue `120000`
    */
   maxRetryAfter?: number;
-  /**
-   * Most connection attempts one stream starts in any 60 s, whatever the server sends.
-   * @defaultValue `12`
-   */
-  maxAttemptsPerMinute?: number;
 }
 
 /**

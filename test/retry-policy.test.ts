@@ -134,7 +134,6 @@ describe('retry policy', () => {
     expect(() => resolveRetryOptions({initialDelay: -1})).to.throw(RangeError);
     expect(() => resolveRetryOptions({factor: 0.5})).to.throw(RangeError);
     expect(() => resolveRetryOptions({maxAttempts: Infinity})).to.throw(RangeError);
-    expect(() => resolveRetryOptions({maxAttemptsPerMinute: 0})).to.throw(RangeError);
     expect(() => resolveRetryOptions({maxDelay: 2 ** 31})).to.throw(RangeError);
     expect(() => resolveRetryOptions({maxRetryAfter: Infinity})).to.throw(RangeError);
     expect(resolveRetryOptions({maxAttempts: 3, initialDelay: undefined})).to.deep.equal({

@@ -1,3 +1,4 @@
+import {clip} from '../transport/classify-response.js';
 import type {UploadProgress, UploadStatus} from '../types.js';
 
 /** Longest filename or error text kept; longer ones are cut with an ellipsis. */
@@ -45,21 +46,21 @@ export function parseProgress(data: string, uploadId: string): ParsedProgress {
     return {
       ok: false,
       foreign: true,
-      reason: `the record is for upload "${clip(String(r.upload_id), 200)}"`,
+      reason: `the record is for upload "${clip(String(r.upload_id))}"`,
     };
   }
   if (typeof r.status !== 'string' || !STATUSES.has(r.status)) {
     return {
       ok: false,
       foreign: false,
-      reason: `unknown status ${clip(JSON.stringify(r.status) ?? 'undefined', 200)}`,
+      reason: `unknown status ${clip(JSON.stringify(r.status) ?? 'undefined')}`,
     };
   }
   return {
     ok: true,
     record: {
       status: r.status as UploadStatus,
-      filename: typeof r.filename === 'string' ? clip(r.filename) : undefined,
+      filename: typeof r.filename === 'string' ? clip(r.filename, MAX_TEXT) : undefined,
       total_bytes: byteCount(r.total_bytes),
       uploaded_bytes: byteCount(r.uploaded_bytes),
       progress_percentage: percentage(r.progress_percentage),
@@ -143,16 +144,10 @@ export function failedProgress(
 }
 
 function sameProgress(a: UploadProgress, b: UploadProgress): boolean {
-  return (
-    a.status === b.status &&
-    a.uploaded_bytes === b.uploaded_bytes &&
-    a.total_bytes === b.total_bytes &&
-    a.progress_percentage === b.progress_percentage &&
-    a.filename === b.filename &&
-    a.error === b.error &&
-    a.started_at === b.started_at &&
-    a.completed_at === b.completed_at
-  );
+  // Both are built by mergeProgress, with the same fields.
+  for (const key in b)
+    if (a[key as keyof UploadProgress] !== b[key as keyof UploadProgress]) return false;
+  return true;
 }
 
 /** A finite, non-negative integer no larger than `Number.MAX_SAFE_INTEGER`, or undefined. */
@@ -169,13 +164,13 @@ function percentage(value: unknown): number | undefined {
 
 function errorText(value: unknown): string | null | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'string') return value ? clip(value) : null;
+  if (typeof value === 'string') return value ? clip(value, MAX_TEXT) : null;
   if (
     value &&
     typeof value === 'object' &&
     typeof (value as {message?: unknown}).message === 'string'
   ) {
-    return clip((value as {message: string}).message);
+    return clip((value as {message: string}).message, MAX_TEXT);
   }
   return null;
 }
@@ -183,8 +178,4 @@ function errorText(value: unknown): string | null | undefined {
 function optionalDate(value: unknown): string | null | undefined {
   if (value === undefined) return undefined;
   return typeof value === 'string' ? clip(value, MAX_DATE) : null;
-}
-
-function clip(value: string, max = MAX_TEXT): string {
-  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
 }

@@ -5,7 +5,11 @@ import {
   type ConnectionBudget,
 } from '../budget/connection-budget.js';
 import {
-  MAX_TIMER,
+  COUNT,
+  DELAY,
+  isCount,
+  isDelay,
+  must,
   resolveRetryOptions,
   type ResolvedRetryOptions,
 } from '../transport/retry-policy.js';
@@ -46,26 +50,16 @@ export interface ResolvedOptions {
 
 /** Fills in defaults; throws a `RangeError`/`TypeError` for options that cannot work. */
 export function resolveOptions(options: ProgressOptions & AdvancedOptions = {}): ResolvedOptions {
-  const idleTimeout = options.idleTimeout ?? 45_000;
-  if (!(idleTimeout >= 0 && idleTimeout <= MAX_TIMER)) {
-    throw new RangeError(
-      `idleTimeout must be in 0..${MAX_TIMER} (0 turns it off), got ${idleTimeout}.`,
-    );
-  }
-  const connectTimeout = options.connectTimeout ?? 120_000;
-  if (!(connectTimeout >= 0 && connectTimeout <= MAX_TIMER)) {
-    throw new RangeError(
-      `connectTimeout must be in 0..${MAX_TIMER} (0 turns it off), got ${connectTimeout}.`,
-    );
-  }
-  const maxEventSize = options.maxEventSize ?? 1_048_576;
-  if (!Number.isInteger(maxEventSize) || maxEventSize < 1) {
-    throw new RangeError(`maxEventSize must be a positive integer, got ${maxEventSize}.`);
-  }
-  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-    throw new RangeError(`maxConnections must be a positive integer, got ${maxConnections}.`);
-  }
+  const {
+    idleTimeout = 45_000,
+    connectTimeout = 120_000,
+    maxEventSize = 1_048_576,
+    maxConnections = DEFAULT_MAX_CONNECTIONS,
+  } = options;
+  must(isDelay(idleTimeout), 'idleTimeout', idleTimeout, `${DELAY}; 0 turns it off`);
+  must(isDelay(connectTimeout), 'connectTimeout', connectTimeout, `${DELAY}; 0 turns it off`);
+  must(isCount(maxEventSize), 'maxEventSize', maxEventSize, COUNT);
+  must(isCount(maxConnections), 'maxConnections', maxConnections, COUNT);
   const template = options.progressUrl ?? DEFAULT_PROGRESS_URL;
   if (typeof template !== 'string' && typeof template !== 'function') {
     throw new TypeError('progressUrl must be a string or a function of the upload id.');
@@ -95,8 +89,7 @@ export function resolveOptions(options: ProgressOptions & AdvancedOptions = {}):
  */
 export function refuseId(uploadId: string): string | undefined {
   return /^(?:\.|%(?:25)*2e){0,2}$/i.test(uploadId)
-    ? `The upload id ${JSON.stringify(uploadId)} is empty or a dot segment, which would address ` +
-        `another path than its own progress URL: no request was made. Check the ids the server gave.`
+    ? `Upload id ${JSON.stringify(uploadId)} is empty or a dot segment: not requested.`
     : undefined;
 }
 

@@ -10,12 +10,15 @@ export const DEFAULT_RETRY: ResolvedRetryOptions = Object.freeze({
   factor: 2,
   maxAttempts: 8,
   maxRetryAfter: 120_000,
-  maxAttemptsPerMinute: 12,
 });
 
+/** Most connection attempts one stream starts in any 60 s, whatever the server sends. */
+export const MAX_ATTEMPTS_PER_MINUTE = 12;
+
 /**
- * The shortest delay a server can ask for, with `retry:` or `Retry-After`: `retry: 0` sent
- * again and again must not turn reconnection into a loop.
+ * The shortest delay a server can ask for, with `retry:` or `Retry-After` (or the page's own
+ * `initialDelay`, if shorter): `retry: 0` sent again and again must not turn reconnection
+ * into a loop.
  */
 export const SERVER_DELAY_FLOOR = 1000;
 
@@ -30,29 +33,32 @@ export const MAX_TIMER = 2 ** 31 - 1;
  */
 export const HEALTHY_AFTER_MS = 10_000;
 
+/** Throws a `RangeError` that names the option and says what it must be, unless `ok`. */
+export function must(ok: boolean, name: string, value: unknown, rule: string): void {
+  if (!ok) throw new RangeError(`${name} must be ${rule}, got ${value}.`);
+}
+
+/** What a timer holds, in ms. */
+export const isDelay = (ms: number): boolean => ms >= 0 && ms <= MAX_TIMER;
+/** An integer >= 1. */
+export const isCount = (n: number): boolean => Number.isInteger(n) && n >= 1;
+export const DELAY = `0..${MAX_TIMER} (ms)`;
+export const COUNT = 'an integer >= 1';
+
 /** Fills in defaults and rejects values that would hammer a server or never end. */
 export function resolveRetryOptions(options: RetryOptions | undefined): ResolvedRetryOptions {
   const merged = {...DEFAULT_RETRY, ...stripUndefined(options ?? {})};
-  const {initialDelay, maxDelay, factor, maxAttempts, maxRetryAfter, maxAttemptsPerMinute} = merged;
-  if (!(initialDelay >= 0) || !(maxDelay >= initialDelay) || !(maxDelay <= MAX_TIMER)) {
-    throw new RangeError(
-      `retry.initialDelay (${initialDelay}) and retry.maxDelay (${maxDelay}) must be >= 0, at most ${MAX_TIMER}, and maxDelay >= initialDelay.`,
-    );
-  }
-  if (!(factor >= 1) || !Number.isFinite(factor)) {
-    throw new RangeError(`retry.factor must be a finite number >= 1, got ${factor}.`);
-  }
-  for (const [name, value] of [
-    ['maxAttempts', maxAttempts],
-    ['maxAttemptsPerMinute', maxAttemptsPerMinute],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new RangeError(`retry.${name} must be an integer >= 1, got ${value}.`);
-    }
-  }
-  if (!(maxRetryAfter >= 0 && maxRetryAfter <= MAX_TIMER)) {
-    throw new RangeError(`retry.maxRetryAfter must be in 0..${MAX_TIMER}, got ${maxRetryAfter}.`);
-  }
+  const {initialDelay, maxDelay, factor, maxAttempts, maxRetryAfter} = merged;
+  must(isDelay(initialDelay), 'retry.initialDelay', initialDelay, DELAY);
+  must(
+    isDelay(maxDelay) && maxDelay >= initialDelay,
+    'retry.maxDelay',
+    maxDelay,
+    `${DELAY}, >= initialDelay`,
+  );
+  must(factor >= 1 && factor < Infinity, 'retry.factor', factor, 'a finite number >= 1');
+  must(isCount(maxAttempts), 'retry.maxAttempts', maxAttempts, COUNT);
+  must(isDelay(maxRetryAfter), 'retry.maxRetryAfter', maxRetryAfter, DELAY);
   return merged;
 }
 
@@ -63,7 +69,8 @@ export function resolveRetryOptions(options: RetryOptions | undefined): Resolved
  * Capped exponential backoff with jitter that only ever adds (up to half again), so many
  * clients cut off together do not come back together, yet none comes back sooner than
  * asked. A server's `retry:` field replaces the base delay (the SSE spec's reconnection
- * time); a `Retry-After` is a floor. Neither can go below {@link SERVER_DELAY_FLOOR}, and
+ * time); a `Retry-After` is a floor. Neither can go below {@link SERVER_DELAY_FLOOR} (or
+ * `initialDelay`, if shorter), and
  * no delay passes the cap, the larger of `maxDelay` and `maxRetryAfter` (both at most
  * {@link MAX_TIMER}, checked by {@link resolveRetryOptions}).
  *
@@ -79,15 +86,16 @@ export function reconnectDelay(
   retryAfter: number | undefined,
   random: number,
 ): number {
-  const base =
-    serverRetry === undefined ? options.initialDelay : Math.max(serverRetry, SERVER_DELAY_FLOOR);
+  // A page that asked for shorter waits itself (tests, a local server) keeps its own floor.
+  const floor = Math.min(SERVER_DELAY_FLOOR, options.initialDelay);
+  const base = serverRetry === undefined ? options.initialDelay : Math.max(serverRetry, floor);
   const capped = Math.min(
     Math.max(options.maxDelay, base),
     base * options.factor ** Math.max(0, attempt - 1),
   );
   // Jitter after the cap, or every client at the cap would come back at the same moment.
   let delay = capped * (1 + random / 2);
-  if (retryAfter !== undefined) delay = Math.max(delay, retryAfter, SERVER_DELAY_FLOOR);
+  if (retryAfter !== undefined) delay = Math.max(delay, retryAfter, floor);
   // The cap holds whatever the server said, jitter included.
   return Math.round(Math.min(delay, Math.max(options.maxDelay, options.maxRetryAfter)));
 }
@@ -109,7 +117,7 @@ export interface AttemptOutcome {
  * - every delay a server asks for is held within [{@link SERVER_DELAY_FLOOR}, the cap];
  * - the delay grows with every short-lived connection, fresh records or not, and starts over
  *   only after one that stayed open {@link HEALTHY_AFTER_MS} with a record;
- * - at most `maxAttemptsPerMinute` attempts start in any 60 s, whatever happened;
+ * - at most {@link MAX_ATTEMPTS_PER_MINUTE} attempts start in any 60 s, whatever happened;
  * - the upload is given up ("lost contact") only after `maxAttempts` attempts in a row that
  *   brought no record: a server that answers, even with the same record, is not lost.
  *
@@ -125,7 +133,7 @@ export class ReconnectPolicy {
   failures = 0;
   #level = 0;
   #serverRetry: number | undefined;
-  /** Start times of the last `maxAttemptsPerMinute` attempts, oldest first. */
+  /** Start times of the last {@link MAX_ATTEMPTS_PER_MINUTE} attempts, oldest first. */
   readonly #starts: number[] = [];
 
   constructor(
@@ -136,7 +144,7 @@ export class ReconnectPolicy {
   /** An attempt starts now (the request is about to be made). */
   attempted(now: number): void {
     this.#starts.push(now);
-    if (this.#starts.length > this.options.maxAttemptsPerMinute) this.#starts.shift();
+    if (this.#starts.length > MAX_ATTEMPTS_PER_MINUTE) this.#starts.shift();
   }
 
   /** The server's `retry:` field, in ms (held within the floor and the cap when used). */
@@ -160,9 +168,9 @@ export class ReconnectPolicy {
       outcome.retryAfter,
       this.random(),
     );
-    // The window: attempt n + maxAttemptsPerMinute starts at least 60 s after attempt n.
+    // The window: attempt n + MAX_ATTEMPTS_PER_MINUTE starts at least 60 s after attempt n.
     const starts = this.#starts;
-    const windowWait = starts.length < options.maxAttemptsPerMinute ? 0 : starts[0]! + 60_000 - now;
+    const windowWait = starts.length < MAX_ATTEMPTS_PER_MINUTE ? 0 : starts[0]! + 60_000 - now;
     return Math.max(delay, windowWait);
   }
 }

@@ -48,8 +48,8 @@ export type AttemptResult =
  *
  * What a server cannot do to it:
  * - redirect it: redirects are not followed (`redirect: 'manual'`), so the headers and
- *   cookies go to the progress URL's origin only, and an answer from anywhere else is
- *   refused (kind `redirected`), also when an injected `fetch` followed the redirect itself;
+ *   cookies go to the progress URL only, and a redirected answer is refused (kind
+ *   `redirected`), also when an injected `fetch` followed the redirect itself;
  * - make it buffer or take an event larger than `maxEventSize` (id, type and data counted),
  *   however the bytes are chunked;
  * - hold it: one timer per connection, `connectTimeout` until the server answers (time queued
@@ -118,10 +118,7 @@ export async function readEventStream(
       return error(timedOut, `No data from the server for ${idleTimeout} ms; reconnecting.`);
     }
     if (timedOut) {
-      return error(
-        timedOut,
-        `No answer from the server within ${connectTimeout} ms; reconnecting.`,
-      );
+      return error(timedOut, `No answer from the server in ${connectTimeout} ms; reconnecting.`);
     }
     return error(
       'network',
@@ -153,14 +150,13 @@ export async function readEventStream(
     }
     if (controller.signal.aborted) return interrupted(undefined);
 
-    const elsewhere = redirectOf(response, options.url);
+    const elsewhere = redirectOf(response);
     if (elsewhere !== undefined) {
       void response.body?.cancel().catch(() => undefined);
       return error(
         'redirected',
-        `The progress URL redirected${elsewhere ? ` to ${elsewhere.slice(0, 200)}` : ''}. ` +
-          `Redirects are not followed (your headers and cookies must not go elsewhere): ` +
-          `point the progressUrl option at the final URL.`,
+        `The progress URL redirected${elsewhere && ` to ${elsewhere.slice(0, 200)}`}: not ` +
+          `followed. Point progressUrl at the final URL.`,
         undefined,
         response.status || undefined,
       );
@@ -236,20 +232,12 @@ export async function readEventStream(
  * else the target when visible (`''` when not: browsers hide it behind an opaque redirect).
  *
  * Three signs, for three kinds of `fetch`: an opaque redirect (browsers, with
- * `redirect: 'manual'`), a 3xx status with its `Location` (Node), and `redirected` or a
- * final `url` of another origin (a `fetch` wrapper that followed the redirect anyway).
+ * `redirect: 'manual'`), a 3xx status with its `Location` (Node), and `redirected` (a `fetch`
+ * wrapper that followed the redirect anyway).
  */
-function redirectOf(response: Response, url: string): string | undefined {
-  const {status} = response;
-  if (response.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
+function redirectOf(response: Response): string | undefined {
+  if (response.type === 'opaqueredirect' || ((response.status / 100) | 0) === 3) {
     return response.headers.get('location') ?? '';
   }
-  if (!response.url) return undefined;
-  if (response.redirected) return response.url;
-  try {
-    const base = (globalThis as {location?: {href?: string}}).location?.href;
-    return new URL(response.url).origin === new URL(url, base).origin ? undefined : response.url;
-  } catch {
-    return undefined;
-  }
+  return response.redirected ? response.url : undefined;
 }
