@@ -391,6 +391,30 @@ describe('hostile servers: sizes', () => {
   });
 });
 
+describe('hostile servers: event ids', () => {
+  it('an id beyond Latin-1 goes back as its UTF-8 bytes, as EventSource sends it; one longer than 1,024 characters is not sent back', async () => {
+    const clock = new FakeClock();
+    const ids = ['r\u00e9sum\u00e9 \u2713 \u{1F600}', 'x'.repeat(5000)];
+    const server = await hostile((req, res, n) => {
+      const id = ids[n];
+      sse(res).end(
+        id === undefined
+          ? recordOf('u', {status: 'completed'})
+          : `id: ${id}\n` + recordOf('u', {uploaded_bytes: n + 1}),
+      );
+    }, clock);
+    const stream = new UploadProgressStream('u', options(server, {clock}));
+    await drive(stream, server, clock, 10);
+    assert.equal(stream.getSnapshot()!.status, 'completed');
+    const sent = server.requests.map((r) => r.headers['last-event-id'] as string | undefined);
+    // Node reads header bytes as Latin-1: turn them back into bytes, then read them as UTF-8.
+    const decoded = sent.map((value) =>
+      value === undefined ? undefined : Buffer.from(value, 'latin1').toString('utf8'),
+    );
+    assert.deepEqual(decoded, [undefined, ids[0], ids[0]]);
+  });
+});
+
 describe('hostile servers: the watchdog', () => {
   it('time before the server answers is never silence; a server that never answers is given up after connectTimeout', async () => {
     const clock = new FakeClock();
