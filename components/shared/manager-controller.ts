@@ -1,5 +1,5 @@
 import type {ReactiveController, ReactiveControllerHost} from 'lit';
-import type {UploadProgressManager} from '../../src/index.js';
+import type {TrackedUpload, UploadProgressManager} from '../../src/index.js';
 
 /** What the elements need of a manager: an {@link UploadProgressManager} or anything shaped like one. */
 export type ManagerLike = Pick<UploadProgressManager, 'track' | 'subscribe' | 'getSnapshot'>;
@@ -64,6 +64,17 @@ export class ManagerController implements ReactiveController {
     this.#timer = undefined;
   }
 }
+
+/**
+ * What the elements' `uploadIds` take: what `manager.track()` takes (ids, or
+ * `{upload_id, filename, total_bytes}` objects, so rows show names before the first record),
+ * or `null`.
+ */
+export type UploadIds = readonly TrackedUpload[] | null;
+
+/** The ids of {@link UploadIds}, each once, in order. */
+export const idsOf = (uploads: UploadIds): string[] | null =>
+  uploads && [...new Set(uploads.map((u) => (typeof u === 'string' ? u : u.upload_id)))];
 
 /** `upload-ids="a b c"` → `['a', 'b', 'c']`. */
 export const uploadIdsConverter = {

@@ -101,6 +101,7 @@ export class FakeManager {
     let waiting = 0;
     let uploadedBytes = 0;
     let totalBytes = 0;
+    let left = 0;
     for (const entry of uploads.values()) {
       const p = entry.progress;
       if (p) progressMap.set(entry.uploadId, p);
@@ -110,6 +111,8 @@ export class FakeManager {
       if (entry.connection === 'waiting') waiting++;
       uploadedBytes += p?.uploaded_bytes ?? 0;
       totalBytes += entry.totalBytes ?? 0;
+      if (p?.status !== 'completed' && p?.status !== 'failed')
+        left += (entry.totalBytes ?? 0) - (p?.uploaded_bytes ?? 0);
     }
     const total = uploads.size;
     const allCompleted = total > 0 && completed === total;
@@ -128,7 +131,7 @@ export class FakeManager {
       uploadedBytes,
       totalBytes,
       bytesPerSecond: this.bytesPerSecond,
-      etaSeconds: null,
+      etaSeconds: this.bytesPerSecond ? left / this.bytesPerSecond : null,
     };
   }
 }
