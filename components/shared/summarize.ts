@@ -65,7 +65,10 @@ export class Summarizer {
         snapshot.total <= KEYS_EVERY_FRAME ||
         now - this.#keysAt > KEYS_MS
       ) {
-        this.#keys = [...snapshot.uploads.keys()];
+        const keys = [...snapshot.uploads.keys()];
+        // The same ids keep the same array: what depends on them is not rebuilt.
+        if (keys.length !== this.#keys.length || keys.some((id, i) => id !== this.#keys[i]))
+          this.#keys = keys;
         this.#keysTotal = snapshot.total;
         this.#keysAt = now;
       }

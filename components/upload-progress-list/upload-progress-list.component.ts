@@ -116,6 +116,8 @@ export class UploadProgressList extends LitElement {
   #failedKey = '';
   #failedOf: readonly string[] = [];
   #heights = new RowHeights([]);
+  /** Rows never measured are sized by a guess, not by the mean of measured ones. */
+  #guess = true;
   /** Measured heights by id, for the ids shown only. */
   #measured = new Map<string, number>();
   /** Ids whose long failure reason is unfolded (shown ids only). */
@@ -212,6 +214,7 @@ export class UploadProgressList extends LitElement {
   #reshape(shown: readonly string[]): void {
     const measured = new Map<string, number>();
     const open = new Set<string>();
+    this.#guess = !this.#measured.size;
     const mean = this.#measured.size
       ? [...this.#measured.values()].reduce((a, b) => a + b) / this.#measured.size
       : ESTIMATE;
@@ -371,6 +374,8 @@ export class UploadProgressList extends LitElement {
       }
       this.#measured.set(id, height);
     }
+    // The first rows measured replace the guess for all the others.
+    if (this.#guess && changed) this.#reshape(this.#shown);
     if (shift) rows.scrollTop = this.#top = this.#top + shift;
     if (changed) this.#later();
     if (this.#refocus) {

@@ -25,15 +25,17 @@ export class FakeManager {
   }
 
   track(uploads: Iterable<TrackedUpload>): void {
-    const ids = [...uploads].map((u) => (typeof u === 'string' ? u : u.upload_id));
+    const list = [...uploads];
+    const ids = list.map((u) => (typeof u === 'string' ? u : u.upload_id));
     this.tracked.push(ids);
-    for (const id of ids) {
-      if (!this.#entries.has(id)) {
-        this.#entries.set(id, {
-          uploadId: id,
+    for (const upload of list) {
+      const known = typeof upload === 'string' ? {upload_id: upload} : upload;
+      if (!this.#entries.has(known.upload_id)) {
+        this.#entries.set(known.upload_id, {
+          uploadId: known.upload_id,
           progress: null,
-          filename: null,
-          totalBytes: null,
+          filename: known.filename ?? null,
+          totalBytes: known.total_bytes ?? null,
           connection: 'waiting',
         });
       }
