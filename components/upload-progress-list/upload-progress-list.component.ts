@@ -135,21 +135,16 @@ export class UploadProgressList extends LitElement {
   /** The element of each rendered row, by id. */
   #els = new Map<string, HTMLElement>();
   #observed: HTMLElement | undefined;
-  // A new update from inside the observer would resize what it observes in the same frame.
+  // Updated in the next task: from inside the observer, it would resize what it observes.
   #resize = new ResizeObserver(([entry]) => {
-    const height = entry!.contentRect.height;
-    if (height && height !== this.#viewport) {
-      this.#viewport = height;
-      this.#later();
-    }
+    const {width, height} = entry!.contentRect;
+    // Another width wraps text differently: every row is measured again.
+    if (width !== this.#width) this.#width = width;
+    else if (!height || height === this.#viewport) return;
+    this.#viewport = height || this.#viewport;
+    setTimeout(() => this.requestUpdate());
   });
-  #frame = 0;
-
-  /** An update next frame: measuring asks for one, and must not ask from inside an update. */
-  #later(): void {
-    cancelAnimationFrame(this.#frame);
-    this.#frame = requestAnimationFrame(() => this.requestUpdate());
-  }
+  #width = 0;
 
   constructor() {
     super();
@@ -360,13 +355,19 @@ export class UploadProgressList extends LitElement {
     this.#renderRows(items);
     const rows = items.parentElement!;
     if (rows !== this.#observed) this.#resize.observe((this.#observed = rows));
-    // Measure what was rendered; a row above the view that changed height moves the view by
-    // as much, so what the user reads stays put.
+    // Measure the rows that are new or changed shape (status, unfolded): a forced layout
+    // per frame was the largest cost of the element. A row above the view that changed
+    // height moves the view by as much, so what the user reads stays put.
     let shift = 0;
     let changed = false;
     for (const i of this.#window) {
       const id = this.#shown[i]!;
-      const height = (this.#els.get(id)!.firstElementChild as HTMLElement).offsetHeight;
+      const el = this.#els.get(id)! as HTMLElement & {_shape?: string};
+      const row = el.firstElementChild as HTMLElement;
+      const shape = row.dataset['status']! + this.#open.has(id) + this.#width;
+      if (el._shape === shape && this.#measured.has(id)) continue;
+      el._shape = shape;
+      const height = row.offsetHeight;
       const before = this.#heights.get(i);
       if (this.#heights.set(i, height)) {
         changed = true;
@@ -377,7 +378,9 @@ export class UploadProgressList extends LitElement {
     // The first rows measured replace the guess for all the others.
     if (this.#guess && changed) this.#reshape(this.#shown);
     if (shift) rows.scrollTop = this.#top = this.#top + shift;
-    if (changed) this.#later();
+    // Once more with the heights measured, before the frame is painted (not from inside
+    // this update, which Lit warns against).
+    if (changed) queueMicrotask(() => this.requestUpdate());
     if (this.#refocus) {
       this.#refocus = false;
       this.#focus(this.#activeAt);
