@@ -36,8 +36,8 @@ const ESTIMATE = 72;
  * announced through one live region in the light DOM, at most one message a second.
  *
  * Only the rows in view (plus a small margin) exist in the DOM, whatever the number of
- * uploads; each carries `aria-posinset`/`aria-setsize`. Arrow keys, Page Up/Down, Home, End
- * and Tab move the focus through every upload, rendering it as needed; a focused row stays
+ * uploads; each carries `aria-posinset`/`aria-setsize`. Arrow keys, Home, End and Tab move
+ * the focus through every upload, rendering it as needed; a focused row stays
  * rendered while it is scrolled away. The rows scroll inside the element, up to
  * `--upload-progress-list-height`.
  *
@@ -69,7 +69,7 @@ const ESTIMATE = 72;
  * @cssproperty --upload-progress-track-color - Color of the bars' track. Default: the text color at 18%.
  * @cssproperty --upload-progress-radius - Corner radius of the bars. Default `999px`.
  * @cssproperty --upload-progress-success-color - Completed icon and bar. Default `#16a34a`.
- * @cssproperty --upload-progress-error-color - Failed icon and bar, and the failed filter when in effect. Default `#dc2626`.
+ * @cssproperty --upload-progress-error-color - Failed icon and bar. Default `#dc2626`.
  * @cssproperty --upload-progress-border-color - Lines between rows, filter button borders. Default: the text color at 15%.
  * @cssproperty --upload-progress-filter-background - The filter button in effect. Default: the text color at 12%.
  * @cssproperty --upload-progress-filter-radius - Corner radius of the filter buttons. Default `999px`.
@@ -285,7 +285,7 @@ export class UploadProgressList extends LitElement {
         ${
           v.total > 1 || v.failed
             ? html`<div class="line">
-                <span part="counts" class="counts">${counts}</span>
+                <span part="counts">${counts}</span>
                 ${
                   v.failed || this.filter !== 'all'
                     ? html`<div part="filter" class="filter" role="group" aria-label=${s.filter}>
@@ -442,13 +442,10 @@ export class UploadProgressList extends LitElement {
     if (target.dataset['i'] === undefined) return;
     const i = Number(target.dataset['i']);
     const n = this.#shown.length;
-    const page = Math.max(1, this.#last - this.#first - 1);
     const key = event.key;
     let to: number;
     if (key === 'ArrowDown') to = i + 1;
     else if (key === 'ArrowUp') to = i - 1;
-    else if (key === 'PageDown') to = i + page;
-    else if (key === 'PageUp') to = i - page;
     else if (key === 'Home') to = 0;
     else if (key === 'End') to = n - 1;
     else if (key === 'Tab') {

@@ -37,31 +37,21 @@ export default [
       gap: 0.75rem;
       font-variant-numeric: tabular-nums;
     }
-    .counts {
-      color: color-mix(in srgb, currentColor 75%, transparent);
-    }
-    .filter {
-      display: flex;
-      gap: 0.375rem;
-    }
-    .filter button {
-      padding: 0.125rem 0.625rem;
+    button {
+      padding: 0 0.5em;
       border: 1px solid var(--_line);
       border-radius: var(--upload-progress-filter-radius, 999px);
-      background: transparent;
+      background: none;
       color: inherit;
       font: inherit;
       cursor: pointer;
     }
-    .filter [aria-pressed='true'] {
+    [aria-pressed='true'] {
       background: var(
         --upload-progress-filter-background,
         color-mix(in srgb, currentColor 12%, transparent)
       );
       font-weight: 600;
-    }
-    .filter button:last-child[aria-pressed='true'] {
-      border-color: var(--_error);
     }
     .rows {
       flex: 1 1 auto;
@@ -83,23 +73,15 @@ export default [
       border-block-start: 1px solid var(--_line);
       contain: layout paint style;
     }
-    .row:focus-visible,
-    .filter button:focus-visible,
-    .more:focus-visible {
-      outline: 2px solid currentColor;
+    .row:focus-visible {
+      outline: 2px solid;
       outline-offset: -2px;
     }
     .more {
       grid-column: 1 / -1;
       justify-self: start;
-      padding: 0;
       border: 0;
-      background: none;
-      color: inherit;
-      font: inherit;
-      font-size: 0.8125em;
       text-decoration: underline;
-      cursor: pointer;
     }
     /* Rows move by whole updates: a transition restarted on every update of every row cost
        a frame more (style and compositor commit) than rendering the rows did. */
