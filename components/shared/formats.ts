@@ -86,3 +86,11 @@ export function formats(locale: string | undefined): Formats {
   cache.set(key, found);
   return found;
 }
+
+/** Makes the formats a first render needs, ahead of it. */
+export function warmFormats(locale: string | undefined): void {
+  const f = formats(locale || document.documentElement.lang || undefined);
+  f.percent(0);
+  f.bytes(0);
+  f.bytes(1e6);
+}

@@ -5,7 +5,7 @@ import {
   type UploadProgressSnapshot,
 } from '../../src/index.js';
 import {liveRegion} from '../shared/announcer.js';
-import {formats} from '../shared/formats.js';
+import {formats, warmFormats} from '../shared/formats.js';
 import {
   ManagerController,
   idsOf,
@@ -165,6 +165,7 @@ export class UploadProgressList extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     liveRegion();
+    warmFormats(this.locale);
   }
 
   override disconnectedCallback(): void {

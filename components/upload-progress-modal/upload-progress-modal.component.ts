@@ -13,6 +13,7 @@ import {
   type ManagerLike,
   type UploadIds,
 } from '../shared/manager-controller.js';
+import {warmFormats} from '../shared/formats.js';
 import {defaultStrings, type UploadProgressStrings} from '../shared/strings.js';
 import {Summarizer, type UploadsSummary} from '../shared/summarize.js';
 import styles from './upload-progress-modal.styles.js';
@@ -174,6 +175,12 @@ export class UploadProgressModal extends LitElement {
     this.#close('user');
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Number formats take tens of ms to make the first time: not in the task that opens it.
+    warmFormats(this.locale);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#close('user');
@@ -182,14 +189,8 @@ export class UploadProgressModal extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const ids = this.uploadIds;
     if (changed.has('uploadIds')) this.#ids = idsOf(ids) ?? [];
-    if (changed.has('uploadIds') || changed.has('manager')) {
-      if (ids?.length) {
-        this.manager.track(ids);
-        if (changed.has('uploadIds')) this.open = true;
-      } else if (changed.has('uploadIds')) {
-        this.open = false;
-      }
-    }
+    // The list inside tracks them (once: 10,000 ids are worth not tracking twice).
+    if (changed.has('uploadIds')) this.open = !!ids?.length;
     this.#view = this.#summarizer.view(this.manager.getSnapshot(), this.#ids);
   }
 
