@@ -15,6 +15,8 @@ export class FakeManager {
   /** Every `track()` call's ids. */
   readonly tracked: string[][] = [];
   bytesPerSecond: number | null = null;
+  /** Snapshots built: once per change that someone read. */
+  builds = 0;
   readonly #entries = new Map<string, UploadEntry>();
   readonly #listeners = new Set<(snapshot: UploadProgressSnapshot) => void>();
   #snapshot: UploadProgressSnapshot | undefined;
@@ -95,6 +97,7 @@ export class FakeManager {
   }
 
   #build(): UploadProgressSnapshot {
+    this.builds++;
     const uploads = new Map(this.#entries);
     const progressMap = new Map<string, UploadProgress>();
     let completed = 0;
