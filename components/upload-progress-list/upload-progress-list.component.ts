@@ -14,15 +14,15 @@ import {
   type UploadIds,
 } from '../shared/manager-controller.js';
 import {Milestones} from '../shared/milestones.js';
-import {progressBar} from '../shared/progress-bar.js';
 import {RowHeights} from '../shared/row-heights.js';
 import {defaultStrings, type UploadProgressStrings} from '../shared/strings.js';
 import {Summarizer, type UploadsSummary} from '../shared/summarize.js';
+import {keyTarget} from './keys.js';
+import {overall, type UploadProgressListFilter} from './overall.js';
 import {row, type RowContext} from './row.js';
 import styles from './upload-progress-list.styles.js';
 
-/** Which rows the list shows. */
-export type UploadProgressListFilter = 'all' | 'failed';
+export type {UploadProgressListFilter};
 
 /** Rows kept rendered beyond each edge of the view (px), so a quick scroll shows no gap. */
 const MARGIN = 240;
@@ -185,7 +185,7 @@ export class UploadProgressList extends LitElement {
       this.#c = {
         s: {...defaultStrings, ...this.strings},
         f: formats(this.locale || document.documentElement.lang || undefined),
-        size: 0,
+        size: this.#shown.length,
       };
       this.#rows = new WeakMap();
     }
@@ -243,62 +243,7 @@ export class UploadProgressList extends LitElement {
     const v = this.#view;
     if (!v.total) return nothing;
     const {s, f} = this.#c;
-    const summary = v.settled
-      ? v.failed
-        ? s.counts(v.completed, v.failed)
-        : s.allUploaded(v.total)
-      : s.done(v.completed + v.failed, v.total);
-    const rate = this.#snapshot.bytesPerSecond;
-    const percent = f.percent(v.percent);
-    const running = v.total - v.completed - v.failed - v.waiting;
-    const counts = (
-      [
-        [s.inProgress, running],
-        [s.waiting, v.waiting],
-        [s.completed, v.completed],
-        [s.failed, v.failed],
-      ] as const
-    )
-      .filter(([, n]) => n)
-      .map(([word, n]) => s.count(word, n))
-      .join(' · ');
-    const filter = (to: UploadProgressListFilter, label: string) =>
-      html`<button
-        part=${this.filter === to ? 'filter-button filter-button-active' : 'filter-button'}
-        type="button"
-        aria-pressed=${this.filter === to}
-        @click=${() => (this.filter = to)}
-      >
-        ${label}
-      </button>`;
-    return html`<div part="overall" class="overall">
-        <div class="line">
-          <span part="summary">${summary}</span>
-          ${
-            !v.settled && rate && v.eta !== null
-              ? html`<span part="rate" class="rate"
-                  ><span>${f.rate(rate)}</span> <span>${s.eta(f.duration(v.eta))}</span></span
-                >`
-              : nothing
-          }
-        </div>
-        ${progressBar(v.percent, s.overall, s.valueText(percent, summary), '', 'overall-bar overall-indicator')}
-        ${
-          v.total > 1 || v.failed
-            ? html`<div class="line">
-                <span part="counts">${counts}</span>
-                ${
-                  v.failed || this.filter !== 'all'
-                    ? html`<div part="filter" class="filter" role="group" aria-label=${s.filter}>
-                        ${filter('all', s.showAll(v.total))}
-                        ${filter('failed', s.showFailed(v.failed))}
-                      </div>`
-                    : nothing
-                }
-              </div>`
-            : nothing
-        }
-      </div>
+    return html`${overall(v, s, f, this.#snapshot.bytesPerSecond, this.filter, (to) => (this.filter = to))}
       <div
         part="rows"
         class="rows"
@@ -440,26 +385,14 @@ export class UploadProgressList extends LitElement {
 
   #onKey = (event: KeyboardEvent): void => {
     const target = event.target as HTMLElement;
-    if (target.dataset['i'] === undefined) return;
-    const i = Number(target.dataset['i']);
+    const at = target.dataset['i'];
+    if (at === undefined) return;
     const n = this.#shown.length;
-    const key = event.key;
-    let to: number;
-    if (key === 'ArrowDown') to = i + 1;
-    else if (key === 'ArrowUp') to = i - 1;
-    else if (key === 'Home') to = 0;
-    else if (key === 'End') to = n - 1;
-    else if (key === 'Tab') {
-      to = event.shiftKey ? i - 1 : i + 1;
-      // Past the first or the last upload, Tab leaves the list as usual.
-      if (to < 0 || to >= n) return;
-    } else if ((key === 'Enter' || key === ' ') && target.querySelector('[data-more]')) {
-      event.preventDefault();
-      this.#toggle(i);
-      return;
-    } else return;
+    const to = keyTarget(event, +at, n, !!target.querySelector('[data-more]'));
+    if (to === undefined) return;
     event.preventDefault();
-    this.#focus(Math.max(0, Math.min(n - 1, to)));
+    if (to === 'toggle') this.#toggle(+at);
+    else this.#focus(Math.max(0, Math.min(n - 1, to)));
   };
 
   /** Scrolls row `i` into view, renders it and focuses it. */

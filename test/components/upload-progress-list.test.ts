@@ -256,7 +256,8 @@ describe('<upload-progress-list>', () => {
     expect(renders).to.equal(1);
   });
 
-  it('reads the manager once a frame while uploads move, not once an event', async () => {
+  it('reads the manager once a frame while uploads move, not once an event', async function () {
+    this.timeout(10_000);
     manager.set('u', {filename: 'u.bin'});
     const list = await makeList(['u']);
     const before = manager.builds;
