@@ -15,10 +15,10 @@ const IDLE_READS = 30;
  * not mean a thousand renders. The host reads `manager.getSnapshot()` when it updates.
  *
  * While nothing moves it listens (`subscribe`); at the first change it stops listening and
- * reads the snapshot once a frame instead, until nothing has changed for half a second. A
- * listener makes the manager build a snapshot after every task that changed something (at
- * 1,000 streams, thousands a second, most of the main thread); reading once a frame builds
- * one a frame.
+ * reads the snapshot once a frame instead, until all settled or nothing has changed for half
+ * a second. A listener makes the manager build a snapshot after every task that changed
+ * something (at 1,000 streams, thousands a second, most of the main thread); reading once a
+ * frame builds one a frame.
  */
 export class ManagerController implements ReactiveController {
   readonly #host: ReactiveControllerHost & {manager: ManagerLike};
@@ -78,7 +78,9 @@ export class ManagerController implements ReactiveController {
         this.#still = 0;
         this.#host.requestUpdate();
       }
-      if (++this.#still > IDLE_READS) this.#listen();
+      // Settled or empty: nothing moves until something new is tracked, which a listener
+      // hears; no timer is left running at rest.
+      if (snapshot.allSettled || !snapshot.total || ++this.#still > IDLE_READS) this.#listen();
       else this.#next();
     };
     this.#frame = requestAnimationFrame(run);
