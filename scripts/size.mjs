@@ -5,7 +5,7 @@
 //   node scripts/size.mjs --files    # and one row per module of the core and the elements
 //
 // Each part's figure is marginal: the script-tag code built as one file (the lazy siblings
-// inlined, so every part counts), minified, then built again with that part's modules
+// inlined behind their stubs, so every part counts), minified, then built again with that part's modules
 // replaced by stubs that export nothing but keep their imports in use (so a part's
 // dependencies stay: removing the elements does not remove Lit), and the difference taken,
 // minified and gzipped. Marginal figures do not add up to the total: gzip shares strings
@@ -17,6 +17,7 @@ import {brotliCompressSync, gzipSync} from 'node:zlib';
 import {transform} from 'esbuild';
 import {rollup} from 'rollup';
 import {lazy, scriptTagPlugins} from '../rollup.config.mjs';
+import {lazySiblings} from './build/lazy-siblings.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const rel = (id) => relative(root, id).split(sep).join('/');
@@ -62,12 +63,27 @@ function boundNames(node) {
   }
 }
 
+/** The sources of the `import('…')` expressions under `node`. */
+function dynamicImports(node, found = []) {
+  if (!node || typeof node.type !== 'string') return found;
+  if (node.type === 'ImportExpression' && node.source.type === 'Literal')
+    found.push(node.source.value);
+  for (const value of Object.values(node)) {
+    if (Array.isArray(value)) value.forEach((child) => dynamicImports(child, found));
+    else if (value && typeof value.type === 'string') dynamicImports(value, found);
+  }
+  return found;
+}
+
 /** A module with the same exports (all undefined) that keeps every import it had in use. */
 function stubOf(code, parse) {
   const lines = [];
   const kept = [];
   const exported = [];
-  for (const node of parse(code).body) {
+  const ast = parse(code);
+  for (const source of dynamicImports(ast))
+    lines.push(`globalThis.$lazy = () => import(${JSON.stringify(source)});`);
+  for (const node of ast.body) {
     const text = code.slice(node.start, node.end);
     if (node.type === 'ImportDeclaration') {
       lines.push(text);
@@ -94,13 +110,15 @@ async function build(stubbed = new Set(), sources = new Map(), cache = undefined
       return stubbed.has(id) ? stubOf(sources.get(id), (code) => this.parse(code)) : null;
     },
   };
+  // Only the lazy modules' redirection to their stubs; the siblings stay in the one file.
+  const {resolveId} = lazySiblings({lazy, prefix: 'upload-progress'});
   const bundle = await rollup({
     input: 'components/bundle.ts',
     cache,
     onwarn: () => {},
-    plugins: [stubs, ...scriptTagPlugins()],
+    plugins: [stubs, {name: 'lazy-stubs', resolveId}, ...scriptTagPlugins()],
   });
-  const {output} = await bundle.generate({format: 'iife'});
+  const {output} = await bundle.generate({format: 'iife', inlineDynamicImports: true});
   if (sources.size === 0) {
     for (const module of bundle.cache.modules) sources.set(module.id, module.code);
   }

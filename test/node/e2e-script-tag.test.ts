@@ -75,6 +75,14 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
     res
       .writeHead(200, {'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP})
       .end(PAGE.replace('<script>\n', '<script nonce="e2e">\n'));
+  } else if (path === '/broken') {
+    // The script served from a folder without its sibling.
+    res
+      .writeHead(200, {'content-type': 'text/html; charset=utf-8'})
+      .end(PAGE.replace('/dist/upload-progress.min.js', '/broken/upload-progress.min.js'));
+  } else if (path === '/broken/upload-progress.min.js') {
+    res.writeHead(200, {'content-type': 'text/javascript'});
+    createReadStream(BUNDLE).pipe(res);
   } else if (file && existsSync(new URL(file, DIST))) {
     fetched.push(path);
     res.writeHead(200, {'content-type': 'text/javascript', 'cache-control': 'no-store'});
@@ -326,8 +334,12 @@ describe('end to end through the script-tag bundle', () => {
         path: 'lazy',
         fields: {mock: JSON.stringify(mock)},
       });
-      return {ids: await task};
+      // Before the sending code arrived: keys at once, rows tracked from the call.
+      const {uploads} = UploadProgress.getUploadProgressManager().getSnapshot();
+      const phases = task.keys.map((key) => uploads.get(key)?.phase);
+      return {phases, ids: await task};
     }, FAST);
+    assert.deepEqual(first.phases, ['transferring', 'transferring']);
     assert.equal(first.ids.length, 2);
     assert.deepEqual(fetched, [SIBLING], 'the sibling, once, on the first call');
     await settled(page, first.ids);
@@ -339,7 +351,7 @@ describe('end to end through the script-tag bundle', () => {
         [new File(['x'], 'three.txt')],
         {fields: {mock: JSON.stringify(mock)}},
       );
-      const keys = [...task.keys]; // the real task: its keys at once
+      const keys = [...task.keys];
       return {keys, ids: await task};
     }, FAST);
     assert.equal(second.keys.length, 1);
@@ -370,6 +382,25 @@ describe('end to end through the script-tag bundle', () => {
     assert.deepEqual(violations, []);
     await page.close();
   });
+
+  it('without its sibling file, an upload fails at once with a clear error and rows that say so', async () => {
+    const page = await open('/broken');
+    const result = await page.evaluate(async () => {
+      const task = UploadProgress.uploadFiles([new File(['x'], 'lost.txt')], {});
+      const error = await task.then(
+        () => null,
+        (e: {kind: string; message: string}) => ({kind: e.kind, message: e.message}),
+      );
+      const {uploads} = UploadProgress.getUploadProgressManager().getSnapshot();
+      const entry = uploads.get(task.keys[0]!);
+      return {error, status: entry?.progress?.status, reason: entry?.progress?.error};
+    });
+    assert.equal(result.error?.kind, 'upload-network');
+    assert.match(result.error?.message ?? '', /upload-progress\.uploading\.min\.js/);
+    assert.equal(result.status, 'failed');
+    assert.equal(result.reason, result.error?.message);
+    await page.close();
+  });
 });
 
 /** What the test page's script offers (see PAGE). */
@@ -392,4 +423,13 @@ declare const UploadProgress: {
     files: File[],
     options: {path?: string; fields?: Record<string, string>},
   ): Promise<string[]> & {keys: readonly string[]};
+  getUploadProgressManager(): {
+    getSnapshot(): {
+      uploads: {
+        get(
+          key: string,
+        ): {phase: string; progress: {status: string; error?: string | null} | null} | undefined;
+      };
+    };
+  };
 };
