@@ -30,7 +30,8 @@ function load(): Promise<typeof UploadFiles> {
  * same promise with the same `keys` at once: the files are checked and tracked here, so rows
  * show them from the call (at 0 % until the sending code arrives), and the real one, once
  * loaded, sends them under these keys (it is handed a view of the manager whose
- * `trackTransfers` returns them).
+ * `trackTransfers` returns them). test/node/e2e-script-tag.test.ts proves the hand-over
+ * through the built script, so a change to how uploadFiles() tracks its files shows there.
  */
 export const uploadFiles: typeof UploadFiles.uploadFiles = (files, options = {}) => {
   if (loaded) return loaded.uploadFiles(files, options);

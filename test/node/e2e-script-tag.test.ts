@@ -144,7 +144,8 @@ describe('end to end through the script-tag bundle', () => {
 
   it("the seed's flow: POST, hand the ids to the modal, every row completes, the modal closes by itself", async () => {
     const page = await open();
-    // Slow enough to see the rows before the modal closes by itself.
+    // Slow enough to see the rows before the modal closes by itself, even on a loaded machine
+    // (at 400 ms a run with five other jobs once missed them).
     const ids = await upload(
       page,
       [
@@ -152,7 +153,7 @@ describe('end to end through the script-tag bundle', () => {
         ['b.pdf', 3000],
         ['c.png', 2000],
       ],
-      {stepMs: 40, steps: 10},
+      {stepMs: 150, steps: 10},
     );
     assert.equal(ids.length, 3);
     await page.focus('#opener');
