@@ -22,17 +22,20 @@ const LOAD = '__upload_progress_load__';
 
 /**
  * The loader, in the classic script: `load(path)` resolves to a sibling's exports, after the
- * siblings it needs; a failed fetch is tried again on the next call.
+ * siblings it needs ("" is the script itself); a failed fetch is tried again on the next call.
+ * Siblings are looked for beside the script, or beside the page when the script has no URL
+ * (its code injected inline). It never throws: every failure is a rejected promise.
  */
-const loader = `const ${LOAD}_base = typeof document < "u" && document.currentScript ? new URL("", document.currentScript.src).href : "";
+const loader = `const ${LOAD}_base = (typeof document < "u" && document.currentScript && document.currentScript.src) || "";
 const ${LOAD}_cache = new Map();
 function ${LOAD}(path) {
-  const url = path === "" ? ${LOAD}_base : new URL(path, ${LOAD}_base || void 0).href;
-  let loading = ${LOAD}_cache.get(url);
+  let loading = ${LOAD}_cache.get(path);
   if (!loading) {
-    loading = import(url).then((m) => Promise.all(m.d.map(${LOAD})).then((deps) => m.default(${LOAD}, ...deps)));
-    loading.catch(() => ${LOAD}_cache.delete(url));
-    ${LOAD}_cache.set(url, loading);
+    loading = Promise.resolve()
+      .then(() => import(new URL(path, ${LOAD}_base || (typeof document < "u" ? document.baseURI : location.href)).href))
+      .then((m) => Promise.all(m.d.map(${LOAD})).then((deps) => m.default(${LOAD}, ...deps)));
+    loading.catch(() => ${LOAD}_cache.delete(path));
+    ${LOAD}_cache.set(path, loading);
   }
   return loading;
 }
@@ -111,7 +114,7 @@ export function lazySiblings({lazy, prefix}) {
         if (imports.length > 0)
           this.error(`lazy-siblings: the entry chunk imports ${imports[0].source.value}`);
         out.prepend(`(function () {\n"use strict";\n${loader}`);
-        out.append(`\n${LOAD}_cache.set(${LOAD}_base, Promise.resolve(${exported}));\n})();\n`);
+        out.append(`\n${LOAD}_cache.set("", Promise.resolve(${exported}));\n})();\n`);
       } else {
         const deps = imports.map((node) => {
           const file = node.source.value.replace(/^\.\//, '');

@@ -75,6 +75,10 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
     res
       .writeHead(200, {'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP})
       .end(PAGE.replace('<script>\n', '<script nonce="e2e">\n'));
+  } else if (path === '/blank') {
+    res
+      .writeHead(200, {'content-type': 'text/html; charset=utf-8'})
+      .end('<!doctype html><title>blank</title>');
   } else if (path === '/broken') {
     // The script served from a folder without its sibling.
     res
@@ -400,6 +404,18 @@ describe('end to end through the script-tag bundle', () => {
     assert.match(result.error?.message ?? '', /upload-progress\.uploading\.min\.js/);
     assert.equal(result.status, 'failed');
     assert.equal(result.reason, result.error?.message);
+    await page.close();
+  });
+
+  it("the script's code injected inline (no URL of its own) still sets window.UploadProgress", async () => {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
+    await page.goto(new URL('/blank', server.url).href);
+    await page.addScriptTag({path: BUNDLE});
+    assert.equal(
+      await page.evaluate(() => typeof UploadProgress.getUploadProgressManager),
+      'function',
+    );
     await page.close();
   });
 });
