@@ -47,6 +47,9 @@ const expected = [
     `dist/adapters/${name}/index.d.ts`,
   ]),
   'dist/upload-progress.min.js',
+  'dist/upload-progress.min.js.LICENSE.txt',
+  // Loaded by the script on first use (rollup.config.mjs, `lazy`).
+  'dist/upload-progress.uploading.min.js',
   'custom-elements.json',
 ];
 const missing = expected.filter((file) => !existsSync(join(root, file)));
