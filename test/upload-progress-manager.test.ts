@@ -179,6 +179,38 @@ describe('UploadProgressManager', () => {
     expect(Object.isFrozen(after)).to.equal(true);
   });
 
+  it('snapshots taken between many changes keep what they saw (changes layered over a base)', async () => {
+    const {server, manager} = setup({maxConnections: 12});
+    const ids = Array.from({length: 12}, (_, i) => `u${i}`);
+    manager.track(ids);
+    await connected(server, ...ids);
+    const seen: [UploadProgressSnapshot, string][] = [];
+    const state = (s: UploadProgressSnapshot) =>
+      ids
+        .map((id) => `${s.uploads.get(id)?.progress?.uploaded_bytes}/${s.uploads.get(id)?.phase}`)
+        .join();
+    // Rounds of changes, a snapshot after each: the layer of changes is copied, grows, is
+    // folded into a new base, and settled uploads leave it (a deletion over the base).
+    const completed = new Set<string>();
+    for (let round = 1; round <= 4; round++) {
+      for (const [i, id] of ids.entries()) {
+        if (completed.has(id)) continue;
+        const before = manager.getSnapshot();
+        if (round > 1 && i < round * 3) completed.add(id);
+        server.send(id, {
+          uploaded_bytes: round * 100 + i,
+          ...(completed.has(id) ? {status: 'completed'} : {}),
+        });
+        await waitFor(() => manager.getSnapshot() !== before);
+        const snapshot = manager.getSnapshot();
+        seen.push([snapshot, state(snapshot)]);
+      }
+    }
+    expect(seen.length).to.be.greaterThan(30);
+    for (const [snapshot, then] of seen) expect(state(snapshot)).to.equal(then);
+    expect(manager.getSnapshot().completed).to.equal(12);
+  });
+
   it('settled uploads release their stream and connection', async () => {
     const {server, manager} = setup();
     manager.track(['a']);

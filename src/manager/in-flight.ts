@@ -31,15 +31,20 @@ const zero = () => [0, 0, 0, 0, 0, 0, 0, 0];
  * - `sums`, per field, over every upload in flight: uploaded bytes, known total, known
  *   count, unknown count, uploading, pending, waiting, and bytes still to send or to
  *   process (for the ETA).
- * - the entries, in a map copied before a change once a snapshot holds it; the entries of
- *   uploads just tracked by id, in an append-only log (they change only once their turn
- *   comes, and then go to the map, which a snapshot reads first).
+ * - the entries, in two layers a snapshot holds as they were: a large base, and the changes
+ *   since (a deletion is `null`). A change after a snapshot copies the small layer only, and
+ *   folds it into a new base once it is large (its size squared past twice the base's): with a
+ *   snapshot per task and 10,000 uploads under way, a change copied ~140 entries where it
+ *   copied 10,000 (the largest cost of the manager per event).
+ * - the entries of uploads just tracked by id, in an append-only log (they change only once
+ *   their turn comes, and then go to the layers, which a snapshot reads first).
  */
 export class InFlight {
   readonly live = new Map<string, Live>();
   sums = zero();
   readonly #share: number;
-  #entries = new Map<string, UploadEntry>();
+  #base = new Map<string, UploadEntry>();
+  #changes = new Map<string, UploadEntry | null>();
   #shared = false;
   #queued: UploadEntry[] = [];
   #queuedIndex = new Map<string, number>();
@@ -73,9 +78,17 @@ export class InFlight {
     if (!live) return;
     this.live.delete(id);
     this.#count(live, null);
-    this.#writable().delete(id);
-    // Nothing in flight: start the float sums afresh, so rounding never accumulates.
-    if (this.live.size === 0) this.sums = zero();
+    const changes = this.#writable();
+    if (this.#base.has(id)) changes.set(id, null);
+    else changes.delete(id);
+    // Nothing in flight: start the float sums afresh, so rounding never accumulates, and
+    // the layers too (snapshots handed out keep theirs).
+    if (this.live.size === 0) {
+      this.sums = zero();
+      this.#base = new Map();
+      this.#changes = new Map();
+      this.#shared = false;
+    }
   }
 
   /** Untracked: gone from the log too (a new generation: snapshots handed out keep theirs). */
@@ -90,7 +103,8 @@ export class InFlight {
   clear(): void {
     this.live.clear();
     this.sums = zero();
-    this.#entries = new Map();
+    this.#base = new Map();
+    this.#changes = new Map();
     this.#shared = false;
     this.#queued = [];
     this.#queuedIndex = new Map();
@@ -100,7 +114,7 @@ export class InFlight {
   capture(): Pick<SnapshotFrame, 'inFlight' | 'queuedIndex' | 'queued' | 'queuedCount'> {
     this.#shared = true;
     return {
-      inFlight: this.#entries,
+      inFlight: new Layers(this.#base, this.#changes),
       queuedIndex: this.#queuedIndex,
       queued: this.#queued,
       queuedCount: this.#queued.length,
@@ -131,12 +145,24 @@ export class InFlight {
     };
   }
 
-  #writable(): Map<string, UploadEntry> {
+  /** The layer of changes, copied first if a snapshot holds it (folded into the base if large). */
+  #writable(): Map<string, UploadEntry | null> {
     if (this.#shared) {
-      this.#entries = new Map(this.#entries);
       this.#shared = false;
+      const changes = this.#changes;
+      if (changes.size * changes.size > 2 * this.#base.size) {
+        const base = new Map(this.#base);
+        for (const [id, entry] of changes) {
+          if (entry) base.set(id, entry);
+          else base.delete(id);
+        }
+        this.#base = base;
+        this.#changes = new Map();
+      } else {
+        this.#changes = new Map(changes);
+      }
     }
-    return this.#entries;
+    return this.#changes;
   }
 
   #count(live: Live, next: number[] | null): void {
@@ -160,5 +186,24 @@ export class InFlight {
       live.connection === 'waiting' ? 1 : 0,
       known && Math.max(0, size - processed) + (sent === null ? 0 : Math.max(0, size - sent)),
     ];
+  }
+}
+
+/** The entries of uploads in flight as a snapshot saw them: its changes over its base. */
+class Layers {
+  readonly #base: ReadonlyMap<string, UploadEntry>;
+  readonly #changes: ReadonlyMap<string, UploadEntry | null>;
+
+  constructor(
+    base: ReadonlyMap<string, UploadEntry>,
+    changes: ReadonlyMap<string, UploadEntry | null>,
+  ) {
+    this.#base = base;
+    this.#changes = changes;
+  }
+
+  get(id: string): UploadEntry | undefined {
+    const changed = this.#changes.get(id);
+    return changed === undefined ? this.#base.get(id) : (changed ?? undefined);
   }
 }

@@ -17,7 +17,7 @@ export interface SnapshotFrame {
   /** How much of the settled log this snapshot sees. */
   readonly settledCount: number;
   /** Entries of uploads in flight that changed since they were tracked: looked up first. */
-  readonly inFlight: ReadonlyMap<string, UploadEntry>;
+  readonly inFlight: {get(id: string): UploadEntry | undefined};
   /** id → position in {@link queued}, the entries as tracked; append-only within one generation. */
   readonly queuedIndex: ReadonlyMap<string, number>;
   readonly queued: readonly UploadEntry[];
