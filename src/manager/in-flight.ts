@@ -54,9 +54,8 @@ export class InFlight {
     this.#share = share;
   }
 
-  /** Adds an upload just tracked by id: logged, not copied by every snapshot. */
+  /** Adds an upload just tracked by id (its entry made already): logged, not copied by every snapshot. */
   queue(live: Live): void {
-    live.entry = this.entryOf(live);
     this.live.set(live.id, live);
     this.#count(live, this.#contribution(live));
     this.#queuedIndex.set(live.id, this.#queued.length);
