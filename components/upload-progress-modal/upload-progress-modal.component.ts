@@ -54,7 +54,9 @@ function focused(): HTMLElement | null {
  * `auto-close-delay` ms, but never while one failed, and not while the pointer or the
  * keyboard focus is in it (the countdown starts again when they leave).
  *
- * The rows are an `<upload-progress-list>`, whose parts the modal exports.
+ * The rows are an `<upload-progress-list>`, whose parts the modal exports. It renders a frame
+ * after the dialog opens (`updateComplete` waits for it), so opening on thousands of uploads
+ * is two short tasks, not one long one.
  *
  * @example
  * <upload-progress-modal></upload-progress-modal>
@@ -129,6 +131,12 @@ export class UploadProgressModal extends LitElement {
   #opener: HTMLElement | null = null;
   #pointer = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The rows come one frame after the dialog opens (`true` once they may render): the dialog,
+   * the tracking and the first streams' set-up make one task, the list of thousands another.
+   * Pending while it holds the frame's callbacks.
+   */
+  #rows: boolean | (() => void) = false;
 
   constructor() {
     super();
@@ -189,8 +197,10 @@ export class UploadProgressModal extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const ids = this.uploadIds;
     if (changed.has('uploadIds')) this.#ids = idsOf(ids) ?? [];
-    // The list inside tracks them (once: 10,000 ids are worth not tracking twice).
     if (changed.has('uploadIds')) this.open = !!ids?.length;
+    // Tracked here, as the list (a frame later) would: its own track() then costs nothing.
+    if ((changed.has('uploadIds') || changed.has('manager')) && ids?.length)
+      this.manager.track(ids);
     this.#view = this.#summarizer.view(this.manager.getSnapshot(), this.#ids);
   }
 
@@ -210,7 +220,35 @@ export class UploadProgressModal extends LitElement {
     } else if (!this.open) {
       this.#close('user');
     }
+    if (this.open && !this.#rows) {
+      const frame = requestAnimationFrame(() => this.#rowsNow());
+      // A page in the background gets no frames.
+      const timer = setTimeout(() => this.#rowsNow(), 50);
+      this.#rows = () => {
+        cancelAnimationFrame(frame);
+        clearTimeout(timer);
+      };
+    }
     this.#sync();
+  }
+
+  #rowsNow(): void {
+    if (typeof this.#rows !== 'function') return;
+    this.#rows();
+    this.#rows = true;
+    this.requestUpdate();
+  }
+
+  /** Also waits for the rows, which come a frame after opening, to render. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete();
+    while (typeof this.#rows === 'function') {
+      // Whichever comes first: the frame, or the timer of a page that gets none.
+      await new Promise((resolve) => setTimeout(resolve, 16));
+      done = await super.getUpdateComplete();
+    }
+    const list = this.renderRoot.querySelector<LitElement>('upload-progress-list');
+    return (await list?.updateComplete, done);
   }
 
   override render() {
@@ -250,7 +288,7 @@ export class UploadProgressModal extends LitElement {
           </button>
         </header>
         ${
-          this.open
+          this.open && this.#rows === true
             ? html`<upload-progress-list
                 part="body"
                 class="body"
@@ -270,6 +308,8 @@ export class UploadProgressModal extends LitElement {
     if (!this.#shown) return;
     this.#shown = false;
     this.open = false;
+    if (typeof this.#rows === 'function') this.#rows();
+    this.#rows = false;
     this.renderRoot.querySelector('dialog')?.close();
     this.#sync();
     if (--scrollLocks === 0) document.documentElement.style.overflow = pageOverflow;

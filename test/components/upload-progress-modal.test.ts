@@ -90,6 +90,24 @@ describe('<upload-progress-modal>', () => {
     expect(title(modal)).to.equal('Uploading files');
   });
 
+  it('opens and tracks in one task, and renders the rows in a later one (thousands of rows are not in the task that opens it)', async () => {
+    const modal = document.createElement('upload-progress-modal');
+    modal.manager = manager;
+    document.body.append(modal);
+    await modal.updateComplete;
+    modal.uploadIds = ['a', 'b'];
+    // Lit renders in a microtask: by the end of this task the dialog is open and the ids
+    // tracked, and there is no list yet.
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(dialogOf(modal).open).to.equal(true);
+    expect(manager.tracked[0]).to.deep.equal(['a', 'b']);
+    expect(listOf(modal)).to.equal(null);
+    // updateComplete waits for the rows too.
+    await modal.updateComplete;
+    expect(listOf(modal).shadowRoot!.querySelectorAll('[part~="row"]').length).to.equal(2);
+  });
+
   it('opens from the upload-ids attribute', async () => {
     const host = document.createElement('div');
     host.innerHTML = '<upload-progress-modal upload-ids="x y"></upload-progress-modal>';
