@@ -185,8 +185,9 @@ export class UploadProgressModal extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Number formats take tens of ms to make the first time: not in the task that opens it.
-    warmFormats(this.locale);
+    // Number formats take tens of ms to make the first time: in a task of their own, before
+    // the rows' frame, not in the one that appends the modal (often the one that opens it).
+    setTimeout(() => warmFormats(this.locale));
   }
 
   override disconnectedCallback(): void {

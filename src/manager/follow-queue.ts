@@ -145,10 +145,9 @@ export class FollowQueue {
 
   #start(id: string): void {
     this.#queue.delete(id);
-    const stream = new UploadProgressStream(id, {...this.#options, known: this.#sink.known(id)});
-    const follow: Follow = {stream, stop: () => undefined, counted: true};
-    const onState = () => {
-      const state = stream.state;
+    let on = true;
+    const onState = (state: ConnectionState) => {
+      if (!on) return;
       const counted = state !== 'retrying' && state !== 'closed';
       this.#sink.update(id, null, state);
       if (counted === follow.counted || this.#streams.get(id) !== follow) return;
@@ -156,13 +155,18 @@ export class FollowQueue {
       if (counted) this.#running++;
       else this.#freed();
     };
-    stream.addEventListener('statechange', onState);
+    const stream = new UploadProgressStream(id, {
+      ...this.#options,
+      known: this.#sink.known(id),
+      onState,
+    });
+    const follow: Follow = {stream, stop: () => undefined, counted: true};
     const unsubscribe = stream.subscribe((progress) => {
       if (progress) this.#sink.update(id, progress, stream.state);
     });
     follow.stop = () => {
       unsubscribe();
-      stream.removeEventListener('statechange', onState);
+      on = false;
     };
     this.#streams.set(id, follow);
   }
