@@ -35,6 +35,9 @@ export interface UploadProgressModalEventMap extends HTMLElementEventMap {
 const LIST_PARTS =
   'overall,summary,rate,overall-bar,overall-indicator,counts,filter,filter-button,filter-button-active,rows,row,sending,waiting,connecting,uploading,completed,failed,icon,filename,size,status,more,bar,indicator';
 
+/** More uploads than this: the rows render a frame after the dialog opens. */
+const LATER = 500;
+
 /** Open modals holding the page still, and the page's own overflow to give back. */
 let scrollLocks = 0;
 let pageOverflow = '';
@@ -132,9 +135,9 @@ export class UploadProgressModal extends LitElement {
   #pointer = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /**
-   * The rows come one frame after the dialog opens (`true` once they may render): the dialog,
-   * the tracking and the first streams' set-up make one task, the list of thousands another.
-   * Pending while it holds the frame's callbacks.
+   * Past {@link LATER} uploads, the rows come one frame after the dialog opens (`true` once
+   * they may render): the dialog, the tracking and the first streams' set-up make one task,
+   * the list of thousands another. Pending while it holds the frame's callbacks.
    */
   #rows: boolean | (() => void) = false;
 
@@ -221,7 +224,7 @@ export class UploadProgressModal extends LitElement {
     } else if (!this.open) {
       this.#close('user');
     }
-    if (this.open && !this.#rows) {
+    if (this.open && !this.#rows && this.#ids.length > LATER) {
       const frame = requestAnimationFrame(() => this.#rowsNow());
       // A page in the background gets no frames.
       const timer = setTimeout(() => this.#rowsNow(), 50);
@@ -289,7 +292,7 @@ export class UploadProgressModal extends LitElement {
           </button>
         </header>
         ${
-          this.open && this.#rows === true
+          this.open && (this.#rows === true || this.#ids.length <= LATER)
             ? html`<upload-progress-list
                 part="body"
                 class="body"

@@ -113,7 +113,7 @@ export class InFlight {
   capture(): Pick<SnapshotFrame, 'inFlight' | 'queuedIndex' | 'queued' | 'queuedCount'> {
     this.#shared = true;
     return {
-      inFlight: new Layers(this.#base, this.#changes),
+      inFlight: layers(this.#base, this.#changes),
       queuedIndex: this.#queuedIndex,
       queued: this.#queued,
       queuedCount: this.#queued.length,
@@ -189,20 +189,9 @@ export class InFlight {
 }
 
 /** The entries of uploads in flight as a snapshot saw them: its changes over its base. */
-class Layers {
-  readonly #base: ReadonlyMap<string, UploadEntry>;
-  readonly #changes: ReadonlyMap<string, UploadEntry | null>;
-
-  constructor(
-    base: ReadonlyMap<string, UploadEntry>,
-    changes: ReadonlyMap<string, UploadEntry | null>,
-  ) {
-    this.#base = base;
-    this.#changes = changes;
-  }
-
-  get(id: string): UploadEntry | undefined {
-    const changed = this.#changes.get(id);
-    return changed === undefined ? this.#base.get(id) : (changed ?? undefined);
-  }
-}
+const layers = (base: Map<string, UploadEntry>, changes: Map<string, UploadEntry | null>) => ({
+  get: (id: string): UploadEntry | undefined => {
+    const changed = changes.get(id);
+    return changed === undefined ? base.get(id) : (changed ?? undefined);
+  },
+});
