@@ -35,7 +35,7 @@ export interface UploadProgressModalEventMap extends HTMLElementEventMap {
 const LIST_PARTS =
   'overall,summary,rate,overall-bar,overall-indicator,counts,filter,filter-button,filter-button-active,rows,row,sending,waiting,connecting,uploading,completed,failed,icon,filename,size,status,more,bar,indicator';
 
-/** More uploads than this: the rows render a frame after the dialog opens. */
+/** More uploads than this: the rows render in the task after the one that opens the dialog. */
 const LATER = 500;
 
 /** Open modals holding the page still, and the page's own overflow to give back. */
@@ -57,9 +57,9 @@ function focused(): HTMLElement | null {
  * `auto-close-delay` ms, but never while one failed, and not while the pointer or the
  * keyboard focus is in it (the countdown starts again when they leave).
  *
- * The rows are an `<upload-progress-list>`, whose parts the modal exports. It renders a frame
- * after the dialog opens (`updateComplete` waits for it), so opening on thousands of uploads
- * is two short tasks, not one long one.
+ * The rows are an `<upload-progress-list>`, whose parts the modal exports. Past 500 uploads
+ * it renders in the task after the one that opens the dialog (`updateComplete` waits for it),
+ * so opening on thousands of uploads is two short tasks, not one long one.
  *
  * @example
  * <upload-progress-modal></upload-progress-modal>
@@ -135,11 +135,11 @@ export class UploadProgressModal extends LitElement {
   #pointer = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /**
-   * Past {@link LATER} uploads, the rows come one frame after the dialog opens (`true` once
-   * they may render): the dialog, the tracking and the first streams' set-up make one task,
-   * the list of thousands another. Pending while it holds the frame's callbacks.
+   * Past {@link LATER} uploads, the rows come in the task after the one that opens the dialog
+   * (`true` once they may render, `false` until then): the dialog, the tracking and the first
+   * streams' set-up make one task, the list of thousands another.
    */
-  #rows: boolean | (() => void) = false;
+  #rows: boolean | undefined;
 
   constructor() {
     super();
@@ -224,31 +224,21 @@ export class UploadProgressModal extends LitElement {
     } else if (!this.open) {
       this.#close('user');
     }
-    if (this.open && !this.#rows && this.#ids.length > LATER) {
-      const frame = requestAnimationFrame(() => this.#rowsNow());
-      // A page in the background gets no frames.
-      const timer = setTimeout(() => this.#rowsNow(), 50);
-      this.#rows = () => {
-        cancelAnimationFrame(frame);
-        clearTimeout(timer);
-      };
+    if (this.open && this.#rows === undefined && this.#ids.length > LATER) {
+      this.#rows = false;
+      setTimeout(() => {
+        if (this.#rows === false) this.#rows = true;
+        this.requestUpdate();
+      });
     }
     this.#sync();
-  }
-
-  #rowsNow(): void {
-    if (typeof this.#rows !== 'function') return;
-    this.#rows();
-    this.#rows = true;
-    this.requestUpdate();
   }
 
   /** Also waits for the rows, which come a frame after opening, to render. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let done = await super.getUpdateComplete();
-    while (typeof this.#rows === 'function') {
-      // Whichever comes first: the frame, or the timer of a page that gets none.
-      await new Promise((resolve) => setTimeout(resolve, 16));
+    while (this.#rows === false) {
+      await new Promise((resolve) => setTimeout(resolve));
       done = await super.getUpdateComplete();
     }
     const list = this.renderRoot.querySelector<LitElement>('upload-progress-list');
@@ -312,8 +302,7 @@ export class UploadProgressModal extends LitElement {
     if (!this.#shown) return;
     this.#shown = false;
     this.open = false;
-    if (typeof this.#rows === 'function') this.#rows();
-    this.#rows = false;
+    this.#rows = undefined;
     this.renderRoot.querySelector('dialog')?.close();
     this.#sync();
     if (--scrollLocks === 0) document.documentElement.style.overflow = pageOverflow;
