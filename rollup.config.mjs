@@ -38,6 +38,11 @@ export const lazy = [
     stub: 'components/script-tag/upload-files-stub.ts',
     name: 'uploading',
   },
+  {
+    module: 'src/manager/multiplexed-batch.ts',
+    stub: 'components/script-tag/multiplexed-batch-stub.ts',
+    name: 'multiplexed',
+  },
 ];
 
 /** The script-tag build's plugins up to the bundle (scripts/size.mjs builds with them too). */

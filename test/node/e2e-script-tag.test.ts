@@ -409,6 +409,49 @@ describe('end to end through the script-tag bundle', () => {
     await page.close();
   });
 
+  it(
+    'multiplexUrl: the batch code is fetched with the first batch and follows every upload over one stream; without that file, one stream per upload',
+    {timeout: 60_000},
+    async () => {
+      for (const path of ['/', '/broken']) {
+        const page = await open(path);
+        const ids = await upload(
+          page,
+          [
+            ['m1.txt', 100],
+            ['m2.txt', 200],
+          ],
+          FAST,
+        );
+        server.reset();
+        const statuses = await page.evaluate(
+          (ids) =>
+            new Promise<string[]>((resolve) => {
+              const manager = new UploadProgress.UploadProgressManager({
+                multiplexUrl: '/api/files/progress?multiplex=1',
+              });
+              manager.subscribe((s) => {
+                if (s.allSettled) resolve(ids.map((id) => s.progressMap.get(id)?.status ?? ''));
+              });
+              manager.track(ids);
+            }),
+          ids,
+        );
+        assert.deepEqual(statuses, ['completed', 'completed'], path);
+        const {requests} = server.stats();
+        if (path === '/') {
+          assert.ok(fetched.includes('/dist/upload-progress.multiplexed.min.js'));
+          assert.equal(requests.multiplex, 1, 'one multiplexed stream');
+          assert.equal(requests.progress, 0, 'no per-upload stream');
+        } else {
+          assert.equal(requests.multiplex, 0, 'no batch without its code');
+          assert.equal(requests.progress, 2, 'one stream per upload');
+        }
+        await page.close();
+      }
+    },
+  );
+
   it("the script's code injected inline (no URL of its own) still sets window.UploadProgress", async () => {
     const page = await browser.newPage();
     page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
@@ -438,6 +481,12 @@ interface PageHelpers {
 declare const e2e: PageHelpers;
 /** The script tag's global (only what these tests call). */
 declare const UploadProgress: {
+  UploadProgressManager: new (options: {multiplexUrl?: string}) => {
+    subscribe(
+      listener: (s: {allSettled: boolean; progressMap: Map<string, {status: string}>}) => void,
+    ): unknown;
+    track(ids: string[]): void;
+  };
   uploadFiles(
     files: File[],
     options: {path?: string; fields?: Record<string, string>},
