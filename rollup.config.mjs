@@ -126,7 +126,8 @@ export default [
     onwarn,
     plugins: [
       nodeResolve({browser: true, extensions}),
-      esbuild({target, tsconfig: 'tsconfig.json', minify: true}),
+      esbuild({target, tsconfig: 'tsconfig.json'}),
+      minifyChunk({target}),
     ],
     output: {file: 'dist/upload-progress.core.min.js', format: 'iife', sourcemap: true},
   },
