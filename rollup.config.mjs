@@ -43,6 +43,11 @@ export const lazy = [
     stub: 'components/script-tag/multiplexed-batch-stub.ts',
     name: 'multiplexed',
   },
+  {
+    module: 'src/transport/server-message.ts',
+    stub: 'components/script-tag/server-message-stub.ts',
+    name: 'server-message',
+  },
 ];
 
 /** The script-tag build's plugins up to the bundle (scripts/size.mjs builds with them too). */

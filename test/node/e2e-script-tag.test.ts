@@ -452,6 +452,22 @@ describe('end to end through the script-tag bundle', () => {
     },
   );
 
+  it("a refused request's reason gets the server's words from a sibling fetched on that failure; without it, the status alone", async () => {
+    const reasons: string[] = [];
+    for (const path of ['/', '/broken']) {
+      const page = await open(path);
+      fetched.length = 0;
+      const result = await page.evaluate(() => e2e.followWithNewManager(['no-such-upload']));
+      assert.equal(result['no-such-upload']!.status, 'failed', path);
+      reasons.push(result['no-such-upload']!.error ?? '');
+      if (path === '/') assert.deepEqual(fetched, ['/dist/upload-progress.server-message.min.js']);
+      await page.close();
+    }
+    assert.match(reasons[0]!, /HTTP 404.*The server said: "Upload not found"/);
+    assert.match(reasons[1]!, /HTTP 404/);
+    assert.doesNotMatch(reasons[1]!, /The server said/);
+  });
+
   it("the script's code injected inline (no URL of its own) still sets window.UploadProgress", async () => {
     const page = await browser.newPage();
     page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
