@@ -38,6 +38,16 @@ export const lazy = [
     stub: 'components/script-tag/upload-files-stub.ts',
     name: 'uploading',
   },
+  {
+    module: 'src/manager/multiplexed-batch.ts',
+    stub: 'components/script-tag/multiplexed-batch-stub.ts',
+    name: 'multiplexed',
+  },
+  {
+    module: 'src/transport/server-message.ts',
+    stub: 'components/script-tag/server-message-stub.ts',
+    name: 'server-message',
+  },
 ];
 
 /** The script-tag build's plugins up to the bundle (scripts/size.mjs builds with them too). */
@@ -121,7 +131,8 @@ export default [
     onwarn,
     plugins: [
       nodeResolve({browser: true, extensions}),
-      esbuild({target, tsconfig: 'tsconfig.json', minify: true}),
+      esbuild({target, tsconfig: 'tsconfig.json'}),
+      minifyChunk({target}),
     ],
     output: {file: 'dist/upload-progress.core.min.js', format: 'iife', sourcemap: true},
   },

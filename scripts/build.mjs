@@ -50,6 +50,8 @@ const expected = [
   'dist/upload-progress.min.js.LICENSE.txt',
   // Loaded by the script on first use (rollup.config.mjs, `lazy`).
   'dist/upload-progress.uploading.min.js',
+  'dist/upload-progress.multiplexed.min.js',
+  'dist/upload-progress.server-message.min.js',
   'custom-elements.json',
 ];
 const missing = expected.filter((file) => !existsSync(join(root, file)));

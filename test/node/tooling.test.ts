@@ -32,7 +32,9 @@ test('each sibling file is a module that imports nothing and hands its exports t
   const config = new URL('rollup.config.mjs', root).href;
   const {lazy} = (await import(config)) as {lazy: {name: string}[]};
   const names = lazy.map(({name}) => `upload-progress.${name}.min.js`);
-  assert.ok(names.includes('upload-progress.uploading.min.js'), names.join(', '));
+  for (const sibling of ['uploading', 'multiplexed', 'server-message']) {
+    assert.ok(names.includes(`upload-progress.${sibling}.min.js`), names.join(', '));
+  }
   const built = readdirSync(new URL('dist/', root));
   for (const name of names) assert.ok(built.includes(name), `${name} is built`);
   for (const name of names) {
