@@ -8,10 +8,22 @@ export {
   getUploadProgressManager,
 } from './manager/upload-progress-manager.js';
 export type {UploadProgressManagerOptions} from './manager/upload-progress-manager.js';
-export {uploadFiles} from './uploading/upload-files.js';
+export {
+  uploadFiles,
+  pauseUpload,
+  resumeUpload,
+  retryUpload,
+  uploadAction,
+} from './uploading/upload-files.js';
 export type {UploadFilesOptions, UploadTask} from './uploading/upload-files.js';
 export {persistUploads, resumeUploads} from './uploading/upload-persistence.js';
 export type {PersistOptions, ResumeOptions, UploadStorage} from './uploading/upload-persistence.js';
+export type {
+  ResumableFailure,
+  ResumableJob,
+  ResumableRun,
+  ResumableTransfer,
+} from './uploading/resumable.js';
 export {UploadProgressError} from './errors.js';
 export type {UploadProgressErrorKind, UploadProgressErrorDetails} from './errors.js';
 export {ConnectionBudget, getSharedConnectionBudget} from './budget/connection-budget.js';

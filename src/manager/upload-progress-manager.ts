@@ -45,6 +45,8 @@ interface Live {
   connection: ConnectionState;
   /** Bytes this page sent of the file; `null` for uploads tracked by id. */
   sent: number | null;
+  /** The page holds the transfer paused. */
+  paused?: boolean;
   entry: UploadEntry;
 }
 
@@ -333,7 +335,25 @@ export class UploadProgressManager {
           total_bytes: live.totalBytes,
         });
         live.connection = 'closed';
+        live.paused = false;
         this.#refresh(live, before, true);
+      },
+      setPaused: (paused) => {
+        if (!sending() || !live.paused === !paused) return;
+        live.paused = paused;
+        this.#refresh(live, this.#moved(live), false);
+      },
+      restart: () => {
+        // Only a transfer that failed before it was attached is still under its own key.
+        if (live.stream || live.progress?.status !== 'failed' || !this.#settledIndex.has(key)) {
+          return false;
+        }
+        this.#rebuildSettled((id) => id !== key);
+        live.progress = null;
+        live.connection = 'idle';
+        this.#live.set(key, live);
+        this.#refresh(live, this.#moved(live), false);
+        return true;
       },
     };
   }
@@ -393,6 +413,7 @@ export class UploadProgressManager {
       phase: settled ? 'done' : live.stream ? 'processing' : 'transferring',
       transferredBytes: live.sent,
       percentage,
+      ...(live.paused ? {paused: true} : {}),
     };
   }
 

@@ -1,7 +1,8 @@
 import {UploadProgressError} from '../errors.js';
 import {multipartBody, type MultipartFields} from './multipart-body.js';
-import {sendUploadRequest} from './send-upload-request.js';
-import {persistUploads, type PersistOptions} from './upload-persistence.js';
+import {cancelledError, sendUploadRequest} from './send-upload-request.js';
+import {claimResumed, persistUploads, type PersistOptions} from './upload-persistence.js';
+import type {ResumableFailure, ResumableTransfer} from './resumable.js';
 import {
   getUploadProgressManager,
   type UploadProgressManager,
@@ -62,6 +63,17 @@ export interface UploadFilesOptions {
   persist?: boolean | PersistOptions;
   /** Makes the request object: tests, or a subclass that adds to every request. */
   createXhr?: () => XMLHttpRequest;
+  /**
+   * Sends each file resumably instead of in one POST: `tusTransfer({Upload, endpoint})` (tus
+   * 1.0 through tus-js-client; see docs/uploading.md). Files can then be paused, resumed and
+   * throttled, survive dropped connections and reloads, and go on from the server's offset.
+   */
+  tus?: ResumableTransfer;
+  /**
+   * While bytes are still to send, leaving the page asks first (`beforeunload`).
+   * @defaultValue `true`
+   */
+  confirmLeave?: boolean;
 }
 
 /**
@@ -75,6 +87,94 @@ export interface UploadTask extends Promise<string[]> {
    * list to show the files from the first byte.
    */
   readonly keys: readonly string[];
+  /** Pauses the task's files (or one, by key) at once; `tus` only. @returns whether any paused */
+  pause(key?: string): boolean;
+  /** Resumes paused files from the server's offset. @returns whether any resumed */
+  resume(key?: string): boolean;
+  /**
+   * Sends failed files again: from the server's offset with `tus`, from the start otherwise.
+   * @returns whether any restarted (their rows go back to sending; the task's own promise
+   *   stays settled)
+   */
+  retry(key?: string): boolean;
+  /**
+   * Caps each of the task's files (or one) at `bytesPerSecond`, at once and while they move
+   * (`null`: no cap). For every file together, use the transfer's own `throttle()`.
+   * @throws TypeError without the `tus` option: one POST cannot be slowed
+   */
+  throttle(bytesPerSecond: number | null, key?: string): void;
+}
+
+/** What the page can do to one file it sends: rows call it through the functions below. */
+interface Control {
+  paused: boolean;
+  failed: boolean;
+  retry: () => void;
+  /** Resumable transfers only. */
+  pause?: () => void;
+  resume?: () => void;
+  throttle?: (bytesPerSecond: number | null) => void;
+}
+
+/** Per local key, the file's controls while it can still be paused or retried. */
+const controls = new Map<string, Control>();
+
+/**
+ * Pauses a file being sent resumably (`tus` option), by its key; rows call it.
+ * @returns whether it paused
+ */
+export function pauseUpload(key: string): boolean {
+  const c = controls.get(key);
+  if (!c?.pause || c.paused || c.failed) return false;
+  c.paused = true;
+  c.pause();
+  return true;
+}
+
+/** Resumes a paused file from the server's offset. @returns whether it resumed */
+export function resumeUpload(key: string): boolean {
+  const c = controls.get(key);
+  if (!c?.resume || !c.paused) return false;
+  c.paused = false;
+  c.resume();
+  return true;
+}
+
+/**
+ * Sends a failed file again, by its key (from the server's offset with `tus`, from the start
+ * otherwise). @returns whether it restarted
+ */
+export function retryUpload(key: string): boolean {
+  const c = controls.get(key);
+  if (!c?.failed) return false;
+  c.failed = false;
+  c.retry();
+  return true;
+}
+
+/** What a row may offer for a key now: `pause`, `resume`, `retry`, or nothing. */
+export function uploadAction(key: string): 'pause' | 'resume' | 'retry' | null {
+  const c = controls.get(key);
+  if (!c) return null;
+  return c.failed ? 'retry' : c.pause ? (c.paused ? 'resume' : 'pause') : null;
+}
+
+/** Files with bytes still to send, across tasks: while any, leaving the page asks first. */
+let unsent = 0;
+const askFirst = (event: Event) => {
+  event.preventDefault();
+  // Older browsers ask only when returnValue is set.
+  (event as BeforeUnloadEvent).returnValue = '';
+};
+function sending(delta: number): void {
+  const before = unsent;
+  unsent += delta;
+  const g = globalThis as unknown as Partial<
+    Pick<Window, 'addEventListener' | 'removeEventListener'>
+  >;
+  if (typeof g.addEventListener !== 'function') return;
+  if (!before && unsent) g.addEventListener('beforeunload', askFirst);
+  else if (before && !unsent) g.removeEventListener!('beforeunload', askFirst);
 }
 
 /**
@@ -119,14 +219,38 @@ export function uploadFiles(
   });
   const settings = resolveUploadOptions(options);
   const manager = options.manager ?? getUploadProgressManager();
-  const handles = manager.trackTransfers(
-    list.map((file) => ({filename: nameOf(file), total_bytes: file.size})),
+  const tus = options.tus;
+  const prints = tus ? list.map((file) => tus.fingerprint(file)) : [];
+  // A file a reload interrupted, chosen again, goes on in its row (see resumeUploads()).
+  const resumed = prints.map((print) => claimResumed(print, manager));
+  const fresh = manager.trackTransfers(
+    list
+      .filter((_, i) => !resumed[i])
+      .map((file) => ({filename: nameOf(file), total_bytes: file.size})),
   );
+  let next = 0;
+  const handles = resumed.length ? resumed.map((h) => h ?? fresh[next++]!) : fresh;
   const keys = Object.freeze(handles.map((handle) => handle.key));
   if (options.persist) {
-    persistUploads(keys, {...(options.persist === true ? {} : options.persist), manager});
+    persistUploads(keys, {
+      ...(options.persist === true ? {} : options.persist),
+      manager,
+      resumable: tus && new Map(keys.map((key, i) => [key, prints[i]!])),
+    });
   }
-  return Object.assign(run(list, handles, settings), {keys});
+  const mine = (key?: string) => (key === undefined ? keys : keys.filter((k) => k === key));
+  const some = (act: (key: string) => boolean) => (key?: string) =>
+    mine(key).filter(act).length > 0;
+  return Object.assign(run(list, handles, settings), {
+    keys,
+    pause: some(pauseUpload),
+    resume: some(resumeUpload),
+    retry: some(retryUpload),
+    throttle(rate: number | null, key?: string) {
+      if (!tus) throw new TypeError('throttle() needs the tus option: one POST cannot be slowed.');
+      for (const k of mine(key)) controls.get(k)?.throttle?.(rate);
+    },
+  });
 }
 
 interface Settings {
@@ -141,6 +265,8 @@ interface Settings {
   perFile: boolean;
   concurrency: number;
   createXhr: () => XMLHttpRequest;
+  tus: ResumableTransfer | undefined;
+  confirmLeave: boolean;
 }
 
 function resolveUploadOptions(options: UploadFilesOptions): Settings {
@@ -166,7 +292,7 @@ function resolveUploadOptions(options: UploadFilesOptions): Settings {
   const createXhr =
     options.createXhr ??
     (typeof XMLHttpRequest === 'function' ? () => new XMLHttpRequest() : undefined);
-  if (!createXhr) {
+  if (!createXhr && !options.tus) {
     throw new TypeError(
       'uploadFiles() needs XMLHttpRequest (browsers and workers have it): pass createXhr here.',
     );
@@ -180,9 +306,11 @@ function resolveUploadOptions(options: UploadFilesOptions): Settings {
     timeout,
     idleTimeout,
     signal: options.signal,
-    perFile: requests === 'per-file',
+    perFile: requests === 'per-file' || !!options.tus,
     concurrency,
-    createXhr,
+    createXhr: createXhr!,
+    tus: options.tus,
+    confirmLeave: options.confirmLeave ?? true,
   };
 }
 
@@ -191,9 +319,81 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
   const groups = s.perFile ? indices.map((i) => [i]) : list.length ? [indices] : [];
   const ids: string[] = new Array<string>(list.length);
   let failure: UploadProgressError | undefined;
+  const signal = s.signal;
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(s.fields)) {
+    metadata[name] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+
+  /** A file ended: its controls go, unless it failed (a row may retry it). */
+  const settle = (i: number, error?: UploadProgressError) => {
+    const key = handles[i]!.key;
+    const c = controls.get(key);
+    if (s.confirmLeave) sending(-1);
+    if (error) {
+      handles[i]!.fail(error.message);
+      if (c && error.kind !== 'cancelled') c.failed = true;
+      else controls.delete(key);
+    } else controls.delete(key);
+  };
+  const begin = (i: number, c: Control) => {
+    if (s.confirmLeave) sending(1);
+    controls.set(handles[i]!.key, c);
+    handles[i]!.restart?.();
+    handles[i]!.setPaused?.(false);
+  };
+
+  /** One file over the resumable transfer: settles with its first outcome. */
+  const resumable = (i: number, tus: ResumableTransfer) =>
+    new Promise<void>((resolve) => {
+      const handle = handles[i]!;
+      if (signal?.aborted) {
+        handle.fail(cancelledError(signal).message);
+        return resolve();
+      }
+      const onAbort = () => {
+        void run.cancel();
+        end(cancelledError(signal));
+      };
+      const listen = () => signal?.addEventListener('abort', onAbort, {once: true});
+      const end = (error?: UploadProgressError) => {
+        signal?.removeEventListener('abort', onAbort);
+        settle(i, error);
+        if (error) failure ??= error;
+        resolve();
+      };
+      const run = tus.send(list[i]!, {
+        filename: nameOf(list[i]!),
+        metadata,
+        headers: s.headers,
+        withCredentials: s.withCredentials,
+        onProgress: (sent) => handle.progress(sent),
+        onDone: (id) => {
+          ids[i] = id;
+          handle.attach(id);
+          end();
+        },
+        onError: (f) => end(errorOf(f)),
+      });
+      const c: Control = {
+        paused: false,
+        failed: false,
+        pause: () => (run.pause(), handle.setPaused?.(true)),
+        resume: () => (handle.setPaused?.(false), run.resume()),
+        throttle: run.throttle,
+        retry: () => (begin(i, c), listen(), run.retry()),
+      };
+      begin(i, c);
+      listen();
+    });
 
   const send = async (group: number[]) => {
+    if (s.tus) return resumable(group[0]!, s.tus);
     const mine = group.map((i) => handles[i]!);
+    for (const i of group) {
+      const c: Control = {paused: false, failed: false, retry: () => void send([i])};
+      begin(i, c);
+    }
     const {body, contentType, ranges} = multipartBody(
       group.map((i) => list[i]!),
       s.fieldName,
@@ -210,7 +410,7 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
         withCredentials: s.withCredentials,
         timeout: s.timeout,
         idleTimeout: s.idleTimeout,
-        signal: s.signal,
+        signal,
         createXhr: s.createXhr,
         // Only the files between the last offset and this one change: cost per event does
         // not grow with the number of files.
@@ -227,6 +427,7 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
       got.forEach((id, j) => {
         ids[group[j]!] = id;
         mine[j]!.attach(id);
+        settle(group[j]!);
       });
     } catch (error) {
       const reason =
@@ -236,7 +437,7 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
               uploadId: '',
               cause: error,
             });
-      for (const handle of mine) handle.fail(reason.message);
+      for (const i of group) settle(i, reason);
       failure ??= reason;
     }
   };
@@ -248,6 +449,14 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
   await Promise.all(Array.from({length: Math.min(s.concurrency, groups.length)}, worker));
   if (failure) throw failure;
   return ids;
+}
+
+function errorOf(f: ResumableFailure): UploadProgressError {
+  return new UploadProgressError(f.kind, f.message, {
+    uploadId: '',
+    status: f.status,
+    cause: f.cause,
+  });
 }
 
 function nameOf(file: Blob): string {

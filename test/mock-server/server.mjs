@@ -10,6 +10,7 @@ import {pathToFileURL} from 'node:url';
 import {BodyError, readMultipart} from './multipart.mjs';
 import {SessionStore} from './sessions.mjs';
 import {streamProgress} from './sse.mjs';
+import {TUS_PATH, createTusBackend} from './tus.mjs';
 import {
   DEFAULT_SWITCHES,
   SwitchError,
@@ -52,6 +53,7 @@ export {DEFAULT_SWITCHES} from './switches.mjs';
  * @property {number} sessions Sessions held now (not yet expired).
  * @property {RequestCounts} requests
  * @property {Record<string, number>} attempts Progress requests per upload id.
+ * @property {import('./tus.mjs').TusStats} tus The tus endpoint's counters.
  */
 
 const MIB = 1024 * 1024;
@@ -140,6 +142,7 @@ export async function startMockServer(options = {}) {
   /** @type {Switches} */
   let defaults = {...DEFAULT_SWITCHES, ...validateSwitches(switchOptions)};
   const store = new SessionStore();
+  const tus = createTusBackend({store, switches: () => defaults});
   /** @type {Set<{end(): void}>} */
   const streams = new Set();
   let counts = zeroCounts();
@@ -289,6 +292,7 @@ export async function startMockServer(options = {}) {
       answerPreflight(req, res);
       return;
     }
+    if (path === TUS_PATH || path.startsWith(`${TUS_PATH}/`)) return tus.handle(req, res, path);
     if (path === UPLOAD_PATH) {
       if (req.method === 'POST') return handleUpload(req, res);
       counts.other++;
@@ -344,6 +348,7 @@ export async function startMockServer(options = {}) {
       closing ??= new Promise((resolve) => {
         for (const stream of streams) stream.end();
         store.clear();
+        tus.close();
         server.close(() => resolve());
         server.closeAllConnections();
       });
@@ -359,6 +364,7 @@ export async function startMockServer(options = {}) {
         sessions: store.size,
         requests: {...counts},
         attempts: Object.fromEntries(attempts),
+        tus: tus.stats(),
       };
     },
 
@@ -368,6 +374,7 @@ export async function startMockServer(options = {}) {
       attempts = new Map();
       peakOpenStreams = openStreams;
       store.resetCount();
+      tus.reset();
     },
 
     /**
