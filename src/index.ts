@@ -8,14 +8,8 @@ export {
   getUploadProgressManager,
 } from './manager/upload-progress-manager.js';
 export type {UploadProgressManagerOptions} from './manager/upload-progress-manager.js';
-export {
-  uploadFiles,
-  pauseUpload,
-  resumeUpload,
-  retryUpload,
-  uploadAction,
-} from './uploading/upload-files.js';
-export type {UploadFilesOptions, UploadTask} from './uploading/upload-files.js';
+export {uploadFiles, controlUpload, uploadAction} from './uploading/upload-files.js';
+export type {UploadAction, UploadFilesOptions, UploadTask} from './uploading/upload-files.js';
 export {persistUploads, resumeUploads} from './uploading/upload-persistence.js';
 export type {PersistOptions, ResumeOptions, UploadStorage} from './uploading/upload-persistence.js';
 export type {

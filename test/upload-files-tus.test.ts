@@ -3,7 +3,7 @@ import {
   ConnectionBudget,
   UploadProgressManager,
   resumeUploads,
-  retryUpload,
+  controlUpload,
   uploadAction,
   uploadFiles,
   type ResumableTransfer,
@@ -246,8 +246,9 @@ describe('resumable uploads over tus (Chromium, script-tag file, mock @tus/serve
     const [okKey, flakyKey, brokenKey] = task.keys;
     // Every file was cut at half; with no retries each one failed there.
     for (const key of task.keys) expect(uploadAction(key)).to.equal('retry');
-    for (const key of [okKey!, flakyKey!, brokenKey!]) expect(retryUpload(key)).to.equal(true);
-    expect(retryUpload(okKey!)).to.equal(false);
+    for (const key of [okKey!, flakyKey!, brokenKey!])
+      expect(controlUpload(key, 'retry')).to.equal(true);
+    expect(controlUpload(okKey!, 'retry')).to.equal(false);
     const end = await settled(m);
     const status = (key: string) => end.uploads.get(key)?.progress;
     expect(status(okKey!)?.status).to.equal('completed');

@@ -1,3 +1,5 @@
+import type {TransferHandle} from '../types.js';
+
 // Types only: what `uploadFiles()` asks of a resumable transfer. The implementation
 // (`tusTransfer()`, src/uploading/tus-transfer.ts) is handed in by the caller, so the core and
 // the default script tag carry none of it.
@@ -19,12 +21,15 @@ export interface ResumableJob {
   /** Request headers, asked before every request when a function. */
   headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>) | undefined;
   withCredentials?: boolean | undefined;
-  /** Bytes of the file sent so far (figures may go back after a cut; the manager ignores those). */
-  onProgress(sentBytes: number): void;
-  /** The server has every byte and named the id its progress stream reports under. */
-  onDone(uploadId: string): void;
-  /** Retries are spent or the server refused: the file stops here until `retry()`. */
-  onError(failure: ResumableFailure): void;
+  /** Aborting it stops the file and tells the server to delete what it has. */
+  signal?: AbortSignal | undefined;
+  /** The file's entry in the manager: the transfer reports bytes, pauses and the id to it. */
+  handle: TransferHandle;
+  /**
+   * An attempt ended: with the id the server names (already attached to the handle), or why
+   * not (`'cancelled'`, or retries spent / a refusal; the file waits for `retry()` then).
+   */
+  onEnd(uploadId: string | null, why?: ResumableFailure | 'cancelled'): void;
 }
 
 /** One file on its way: what a row's buttons and the task's methods drive. */
@@ -33,10 +38,8 @@ export interface ResumableRun {
   pause(): void;
   /** Goes on from the offset the server has. */
   resume(): void;
-  /** After `onError`: starts again from the offset the server has. */
+  /** After a failed attempt: starts again from the offset the server has. */
   retry(): void;
-  /** Stops and tells the server to delete what it has (tus termination). */
-  cancel(): Promise<void>;
   /** Caps this file's rate in bytes per second (`null`: no cap of its own); takes effect at once. */
   throttle(bytesPerSecond: number | null): void;
 }

@@ -223,7 +223,7 @@ export function tusTransfer(options: TusTransferOptions): ResumableTransfer {
         fingerprint: async () => print,
         removeFingerprintOnSuccess: true,
         fileReader: {openFile: async () => source},
-        onProgress: (sent: number) => job.onProgress(sent),
+        onProgress: (sent: number) => job.handle.progress(sent),
         onBeforeRequest: async (request: TusRequest) => {
           const option = job.headers;
           const headers = new Headers(typeof option === 'function' ? await option() : option);
@@ -237,19 +237,35 @@ export function tusTransfer(options: TusTransferOptions): ResumableTransfer {
           done = true;
           sending.delete(recheck);
           const id = lastResponse.getHeader(PROCESSING_ID_HEADER);
-          if (id) job.onDone(id);
-          else {
-            job.onError({
+          if (id) {
+            job.handle.attach(id);
+            end(id);
+          } else {
+            end(null, {
               kind: 'upload-invalid-answer',
               message: `The server has every byte of the file but did not name its processing id (an ${PROCESSING_ID_HEADER} header; a server of another origin must also expose it), so its progress cannot be followed.`,
               status: lastResponse.getStatus(),
             });
           }
         },
-        onError: (error: TusError) => job.onError(failureOf(error)),
+        onError: (error: TusError) => end(null, failureOf(error)),
       } as never,
     );
 
+    const {signal, handle} = job;
+    /** An attempt ended: stop listening for a cancel until a retry. */
+    const end = (id: string | null, why?: ResumableFailure | 'cancelled') => {
+      signal?.removeEventListener('abort', cancel);
+      job.onEnd(id, why);
+    };
+    const cancel = () => {
+      sending.delete(recheck);
+      stopped = true;
+      generation++;
+      void upload.abort(true).catch(() => undefined);
+      end(null, 'cancelled');
+    };
+    const listen = () => signal?.addEventListener('abort', cancel, {once: true});
     const start = () => {
       stopped = false;
       generation++;
@@ -260,6 +276,10 @@ export function tusTransfer(options: TusTransferOptions): ResumableTransfer {
       generation++;
       void upload.abort();
     };
+    if (signal?.aborted) {
+      stopped = true;
+      queueMicrotask(() => end(null, 'cancelled'));
+    } else listen();
     // A file sent before (this tab, or a tab closed since) goes on where the server is.
     void upload
       .findPreviousUploads()
@@ -288,19 +308,19 @@ export function tusTransfer(options: TusTransferOptions): ResumableTransfer {
     sending.add(recheck);
     return {
       pause: () => {
-        if (!done) stop();
+        if (done) return;
+        stop();
+        handle.setPaused?.(true);
       },
       resume: () => {
-        if (!done && stopped) restart();
+        if (done || !stopped) return;
+        handle.setPaused?.(false);
+        restart();
       },
       retry: () => {
-        if (!done) restart();
-      },
-      cancel: () => {
-        sending.delete(recheck);
-        stopped = true;
-        generation++;
-        return upload.abort(true).catch(() => undefined);
+        if (done) return;
+        listen();
+        restart();
       },
       throttle: (rate) => {
         own.set(rate);

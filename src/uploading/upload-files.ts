@@ -2,7 +2,7 @@ import {UploadProgressError} from '../errors.js';
 import {multipartBody, type MultipartFields} from './multipart-body.js';
 import {cancelledError, sendUploadRequest} from './send-upload-request.js';
 import {claimResumed, persistUploads, type PersistOptions} from './upload-persistence.js';
-import type {ResumableFailure, ResumableTransfer} from './resumable.js';
+import type {ResumableRun, ResumableTransfer} from './resumable.js';
 import {
   getUploadProgressManager,
   type UploadProgressManager,
@@ -105,58 +105,41 @@ export interface UploadTask extends Promise<string[]> {
   throttle(bytesPerSecond: number | null, key?: string): void;
 }
 
-/** What the page can do to one file it sends: rows call it through the functions below. */
+/** One file the page sends, while it can still be paused, resumed or retried. */
 interface Control {
-  paused: boolean;
-  failed: boolean;
+  state: 'sending' | 'paused' | 'failed';
+  /** A resumable transfer's run; absent for one POST. */
+  run?: ResumableRun;
   retry: () => void;
-  /** Resumable transfers only. */
-  pause?: () => void;
-  resume?: () => void;
-  throttle?: (bytesPerSecond: number | null) => void;
 }
 
-/** Per local key, the file's controls while it can still be paused or retried. */
+/** Per local key; a file leaves once sent or cancelled (a failed one stays, for `retry`). */
 const controls = new Map<string, Control>();
 
-/**
- * Pauses a file being sent resumably (`tus` option), by its key; rows call it.
- * @returns whether it paused
- */
-export function pauseUpload(key: string): boolean {
-  const c = controls.get(key);
-  if (!c?.pause || c.paused || c.failed) return false;
-  c.paused = true;
-  c.pause();
-  return true;
-}
-
-/** Resumes a paused file from the server's offset. @returns whether it resumed */
-export function resumeUpload(key: string): boolean {
-  const c = controls.get(key);
-  if (!c?.resume || !c.paused) return false;
-  c.paused = false;
-  c.resume();
-  return true;
-}
+/** What can be done to a file being sent, by {@link controlUpload}. */
+export type UploadAction = 'pause' | 'resume' | 'retry';
 
 /**
- * Sends a failed file again, by its key (from the server's offset with `tus`, from the start
- * otherwise). @returns whether it restarted
+ * Acts on a file the page sends, by its key: `pause` (at once) and `resume` (from the
+ * server's offset) for files sent with the `tus` option, `retry` for a failed file (from the
+ * server's offset with `tus`, from the start otherwise). Rows' buttons call it.
+ * @returns whether it applied
  */
-export function retryUpload(key: string): boolean {
+export function controlUpload(key: string, action: UploadAction): boolean {
   const c = controls.get(key);
-  if (!c?.failed) return false;
-  c.failed = false;
-  c.retry();
+  const from = action === 'pause' ? 'sending' : action === 'resume' ? 'paused' : 'failed';
+  if (c?.state !== from || (action !== 'retry' && !c.run)) return false;
+  c.state = action === 'pause' ? 'paused' : 'sending';
+  if (action === 'retry') c.retry();
+  else c.run![action]();
   return true;
 }
 
-/** What a row may offer for a key now: `pause`, `resume`, `retry`, or nothing. */
-export function uploadAction(key: string): 'pause' | 'resume' | 'retry' | null {
+/** The action a row may offer for a key now (see {@link controlUpload}), or `null`. */
+export function uploadAction(key: string): UploadAction | null {
   const c = controls.get(key);
-  if (!c) return null;
-  return c.failed ? 'retry' : c.pause ? (c.paused ? 'resume' : 'pause') : null;
+  if (c?.state === 'failed') return 'retry';
+  return c?.run ? (c.state === 'paused' ? 'resume' : 'pause') : null;
 }
 
 /** Files with bytes still to send, across tasks: while any, leaving the page asks first. */
@@ -238,17 +221,17 @@ export function uploadFiles(
       resumable: tus && new Map(keys.map((key, i) => [key, prints[i]!])),
     });
   }
-  const mine = (key?: string) => (key === undefined ? keys : keys.filter((k) => k === key));
-  const some = (act: (key: string) => boolean) => (key?: string) =>
-    mine(key).filter(act).length > 0;
+  const mine = (key?: string) => keys.filter((k) => key === undefined || k === key);
+  const act = (action: UploadAction) => (key?: string) =>
+    mine(key).filter((k) => controlUpload(k, action)).length > 0;
   return Object.assign(run(list, handles, settings), {
     keys,
-    pause: some(pauseUpload),
-    resume: some(resumeUpload),
-    retry: some(retryUpload),
+    pause: act('pause'),
+    resume: act('resume'),
+    retry: act('retry'),
     throttle(rate: number | null, key?: string) {
       if (!tus) throw new TypeError('throttle() needs the tus option: one POST cannot be slowed.');
-      for (const k of mine(key)) controls.get(k)?.throttle?.(rate);
+      for (const k of mine(key)) controls.get(k)?.run?.throttle(rate);
     },
   });
 }
@@ -330,11 +313,9 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
     const key = handles[i]!.key;
     const c = controls.get(key);
     if (s.confirmLeave) sending(-1);
-    if (error) {
-      handles[i]!.fail(error.message);
-      if (c && error.kind !== 'cancelled') c.failed = true;
-      else controls.delete(key);
-    } else controls.delete(key);
+    if (error) handles[i]!.fail(error.message);
+    if (c && error && error.kind !== 'cancelled') c.state = 'failed';
+    else controls.delete(key);
   };
   const begin = (i: number, c: Control) => {
     if (s.confirmLeave) sending(1);
@@ -346,52 +327,35 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
   /** One file over the resumable transfer: settles with its first outcome. */
   const resumable = (i: number, tus: ResumableTransfer) =>
     new Promise<void>((resolve) => {
-      const handle = handles[i]!;
-      if (signal?.aborted) {
-        handle.fail(cancelledError(signal).message);
-        return resolve();
-      }
-      const onAbort = () => {
-        void run.cancel();
-        end(cancelledError(signal));
-      };
-      const listen = () => signal?.addEventListener('abort', onAbort, {once: true});
-      const end = (error?: UploadProgressError) => {
-        signal?.removeEventListener('abort', onAbort);
-        settle(i, error);
-        if (error) failure ??= error;
-        resolve();
-      };
+      const c: Control = {state: 'sending', retry: () => (begin(i, c), run.retry())};
+      begin(i, c);
       const run = tus.send(list[i]!, {
         filename: nameOf(list[i]!),
         metadata,
         headers: s.headers,
         withCredentials: s.withCredentials,
-        onProgress: (sent) => handle.progress(sent),
-        onDone: (id) => {
-          ids[i] = id;
-          handle.attach(id);
-          end();
+        signal,
+        handle: handles[i]!,
+        onEnd: (id, why) => {
+          if (id) ids[i] = id;
+          const error =
+            why &&
+            (why === 'cancelled'
+              ? cancelledError(signal)
+              : new UploadProgressError(why.kind, why.message, {...why, uploadId: ''}));
+          settle(i, error);
+          failure ??= error;
+          resolve();
         },
-        onError: (f) => end(errorOf(f)),
       });
-      const c: Control = {
-        paused: false,
-        failed: false,
-        pause: () => (run.pause(), handle.setPaused?.(true)),
-        resume: () => (handle.setPaused?.(false), run.resume()),
-        throttle: run.throttle,
-        retry: () => (begin(i, c), listen(), run.retry()),
-      };
-      begin(i, c);
-      listen();
+      c.run = run;
     });
 
   const send = async (group: number[]) => {
     if (s.tus) return resumable(group[0]!, s.tus);
     const mine = group.map((i) => handles[i]!);
     for (const i of group) {
-      const c: Control = {paused: false, failed: false, retry: () => void send([i])};
+      const c: Control = {state: 'sending', retry: () => void send([i])};
       begin(i, c);
     }
     const {body, contentType, ranges} = multipartBody(
@@ -449,14 +413,6 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
   await Promise.all(Array.from({length: Math.min(s.concurrency, groups.length)}, worker));
   if (failure) throw failure;
   return ids;
-}
-
-function errorOf(f: ResumableFailure): UploadProgressError {
-  return new UploadProgressError(f.kind, f.message, {
-    uploadId: '',
-    status: f.status,
-    cause: f.cause,
-  });
 }
 
 function nameOf(file: Blob): string {

@@ -8,7 +8,7 @@ import {Upload} from 'tus-js-client';
 import {startMockServer, type MockServer} from '../mock-server/server.mjs';
 import {
   UploadProgressManager,
-  retryUpload,
+  controlUpload,
   uploadAction,
   uploadFiles,
   type UploadProgressSnapshot,
@@ -161,7 +161,7 @@ describe('resumable uploads over tus in Node', () => {
     assert.equal(manager.getSnapshot().uploads.get(key)?.progress?.status, 'failed');
     assert.equal(uploadAction(key), 'retry');
     const before = manager.getSnapshot().overallPercentage;
-    assert.equal(retryUpload(key), true);
+    assert.equal(controlUpload(key, 'retry'), true);
     assert.equal(manager.getSnapshot().uploads.get(key)?.phase, 'transferring');
     assert.ok(manager.getSnapshot().overallPercentage >= before, 'the figure went back');
     const end = await settled();
