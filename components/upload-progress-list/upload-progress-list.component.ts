@@ -1,6 +1,11 @@
 import {html, LitElement, nothing, type PropertyValues, type TemplateResult} from 'lit';
 import {property} from 'lit/decorators.js';
-import {getUploadProgressManager, type UploadEntry} from '../../src/index.js';
+import {
+  controlUpload,
+  getUploadProgressManager,
+  uploadAction,
+  type UploadEntry,
+} from '../../src/index.js';
 import {announce, liveRegion} from '../shared/announcer.js';
 import {formats, type Formats} from '../shared/formats.js';
 import {
@@ -17,7 +22,8 @@ import styles from './upload-progress-list.styles.js';
  * A row's state: the server's status, `sending` while the page sends the file, or where its
  * connection stands before the first record.
  */
-type RowStatus = 'sending' | 'waiting' | 'connecting' | 'uploading' | 'completed' | 'failed';
+type RowStatus =
+  'sending' | 'paused' | 'waiting' | 'connecting' | 'uploading' | 'completed' | 'failed';
 
 /** Milestones waiting to be announced. */
 interface Batch {
@@ -45,13 +51,14 @@ const BATCH_MS = 1000;
  * @csspart overall-bar - The overall progress bar's track.
  * @csspart overall-indicator - The overall progress bar's filled part.
  * @csspart rows - The list of rows.
- * @csspart row - One upload; also carries its status as a part: `sending`, `waiting`, `connecting`, `uploading`, `completed` or `failed` (`::part(row failed)`).
+ * @csspart row - One upload; also carries its status as a part: `sending`, `paused`, `waiting`, `connecting`, `uploading`, `completed` or `failed` (`::part(row failed)`).
  * @csspart icon - The status icon (decorative; the status is also in words).
  * @csspart filename - The filename, truncated with an ellipsis; the full name is its `title`.
  * @csspart size - "1.2 MB of 5 MB".
  * @csspart status - The status in words, with the error of a failed upload.
  * @csspart bar - A row's progress bar track.
  * @csspart indicator - A row's progress bar filled part.
+ * @csspart action - A row's Pause, Resume or Retry button (files this page sends); also `pause`, `resume` or `retry`.
  *
  * @cssproperty --upload-progress-bar-height - Height of the bars. Default `0.5rem`.
  * @cssproperty --upload-progress-bar-color - Color of the bars' filled part. Default `#3b82f6`.
@@ -171,7 +178,9 @@ export class UploadProgressList extends LitElement {
     const status: RowStatus =
       progress?.status ??
       (entry?.phase === 'transferring'
-        ? 'sending'
+        ? entry.paused
+          ? 'paused'
+          : 'sending'
         : !entry || entry.connection === 'waiting' || entry.connection === 'idle'
           ? 'waiting'
           : 'connecting');
@@ -181,7 +190,7 @@ export class UploadProgressList extends LitElement {
     const percent = f.percent(value);
     const word = s[status === 'uploading' ? 'processing' : status];
     const line =
-      status === 'uploading' || status === 'sending'
+      status === 'uploading' || status === 'sending' || status === 'paused'
         ? s.statusPercent(word, percent)
         : status === 'failed'
           ? s.statusReason(word, progress?.error || s.unknownError)
@@ -189,6 +198,9 @@ export class UploadProgressList extends LitElement {
     const name = entry?.filename || id;
     const size = entry?.totalBytes ?? null;
     const statusId = `status-${i}`;
+    // Pause, resume or retry a file this page sends (see controlUpload()).
+    const key = entry?.uploadId;
+    const action = key && (entry.phase !== 'done' || status === 'failed') && uploadAction(key);
     const row = html`<li part="row ${status}" class="row" data-status=${status}>
       <span part="icon" class="icon" aria-hidden="true"></span>
       <span part="filename" class="name" title=${name}><bdi>${name}</bdi></span>
@@ -203,6 +215,19 @@ export class UploadProgressList extends LitElement {
         'bar indicator',
       )}
       <span part="status" class="status" id=${statusId}>${line}</span>
+      ${
+        action
+          ? html`<button
+              part="action ${action}"
+              class="action"
+              type="button"
+              aria-label=${s.action(s[action], name)}
+              @click=${() => controlUpload(key, action)}
+            >
+              ${s[action]}
+            </button>`
+          : nothing
+      }
     </li>`;
     if (entry) this.#rows.set(entry, [i, row]);
     return row;

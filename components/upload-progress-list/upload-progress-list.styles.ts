@@ -106,5 +106,17 @@ export default [
         background: Mark;
       }
     }
+    .action {
+      grid-column: 1 / -1;
+      justify-self: start;
+      font: inherit;
+      font-size: 0.875em;
+      padding: 0.125rem 0.625rem;
+      border: 1px solid currentColor;
+      border-radius: 999px;
+      background: none;
+      color: inherit;
+      cursor: pointer;
+    }
   `,
 ];

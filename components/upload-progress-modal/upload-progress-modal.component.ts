@@ -31,7 +31,7 @@ export interface UploadProgressModalEventMap extends HTMLElementEventMap {
 
 /** Parts of the inner list, offered as the modal's own. */
 const LIST_PARTS =
-  'overall,summary,rate,overall-bar,overall-indicator,rows,row,sending,waiting,connecting,uploading,completed,failed,icon,filename,size,status,bar,indicator';
+  'overall,summary,rate,overall-bar,overall-indicator,rows,row,sending,paused,waiting,connecting,uploading,completed,failed,icon,filename,size,status,bar,indicator,action,pause,resume,retry';
 
 /** Open modals holding the page still, and the page's own overflow to give back. */
 let scrollLocks = 0;
