@@ -37,11 +37,10 @@ const buttons = (modal: UploadProgressModal) =>
   [...listOf(modal).shadowRoot!.querySelectorAll<HTMLButtonElement>('button[part~="action"]')].map(
     (b) => b.getAttribute('aria-label'),
   );
-const status = (modal: UploadProgressModal, i: number) =>
-  listOf(modal)
-    .shadowRoot!.querySelectorAll('[part~="row"]')
-    [i]!.querySelector('[part="status"]')!
-    .textContent!.trim();
+const status = (modal: UploadProgressModal, i: number) => {
+  const rows = listOf(modal).shadowRoot!.querySelectorAll('[part~="row"]');
+  return rows[i]!.querySelector('[part="status"]')!.textContent!.trim();
+};
 const file = (name: string, size: number) => new File([new Uint8Array(size)], name);
 
 async function modalOnPage() {
