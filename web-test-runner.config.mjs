@@ -8,6 +8,7 @@
 // - TypeScript through esbuild with tsconfig.json (legacy decorators,
 //   useDefineForClassFields: false), `.js` import specifiers resolve to `.ts` files.
 // - `.tsx` test files (JSX for React, from tsconfig.json's `jsx`).
+// - `.svelte` files compiled by Svelte 5 (client, dev mode).
 // - React (CommonJS only) served as ES modules, Vue's builds for bundlers with what a bundler
 //   defines, both in development mode; Angular in JIT mode (import '@angular/compiler' first).
 // - `upload-progress`, `upload-progress/react`… resolve through the package's own exports
@@ -27,6 +28,7 @@ import {defaultReporter} from '@web/test-runner';
 import {countingReporter} from './test/wtr-reporter.mjs';
 import {chromeArgs, chromePath} from './test/chromium.mjs';
 import {reactAsEsm} from './test/adapters/react-as-esm.mjs';
+import {svelteComponents} from './test/adapters/svelte-components.mjs';
 
 const mockServerModule = fileURLToPath(new URL('./test/mock-server/server.mjs', import.meta.url));
 const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
@@ -145,7 +147,8 @@ const middleware = [
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   files: ['test/**/*.test.{ts,tsx}', 'components/**/*.test.ts', '!test/node/**'],
-  nodeResolve: true,
+  // `browser`: packages' browser builds (Svelte's client runtime), as a bundler picks them.
+  nodeResolve: {exportConditions: ['browser', 'development']},
   concurrency: 2,
   testsFinishTimeout: 180_000,
   browsers: [
@@ -168,6 +171,7 @@ export default {
   plugins: [
     esbuildPlugin({ts: true, tsx: true, target: 'es2022', tsconfig}),
     reactAsEsm,
+    svelteComponents,
     vueDefines,
     mockServerPlugin,
   ],

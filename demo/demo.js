@@ -74,7 +74,12 @@
       'if (!res.ok) throw new Error((await res.json()).detail);',
       'const { upload_ids } = await res.json();',
       '',
-      "document.querySelector('upload-progress-modal').uploadIds = upload_ids;",
+      "const modal = document.querySelector('upload-progress-modal');",
+      '// The names and sizes the page has: a file waiting for its turn shows them, not an id.',
+      'modal.manager.track(',
+      '  upload_ids.map((upload_id, i) => ({ upload_id, filename: files[i].name, total_bytes: files[i].size })),',
+      ');',
+      'modal.uploadIds = upload_ids;',
       "document.querySelector('upload-progress-list').uploadIds = upload_ids;",
     );
     codeJs.textContent = lines.join('\n');
@@ -149,6 +154,13 @@
     listEmpty.hidden = true;
     const received = `The server answered with ${uploadIds.length === 1 ? '1 upload id' : `${uploadIds.length} upload ids`}`;
     if (elementsDefined) {
+      modal.manager.track(
+        uploadIds.map((id, i) => ({
+          upload_id: id,
+          filename: files[i]?.name,
+          total_bytes: files[i]?.size,
+        })),
+      );
       modal.uploadIds = uploadIds;
       list.uploadIds = uploadIds;
       setStatus(`${received}; the modal follows each file until it completes or fails.`);

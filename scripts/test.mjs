@@ -5,7 +5,11 @@
 //   node scripts/test.mjs browser node      # only these stages (names below)
 //
 // Stages: typecheck, lint, build, package (publint on the built package), size, browser
-// (web-test-runner), node (node --test).
+// (web-test-runner), node (node --test; test/node/consumers.test.ts installs the packed
+// package into small projects and type-checks them strictly).
+// First it installs what a fresh clone lacks (scripts/setup.mjs): the npm dependencies, and
+// Debian's Chromium for the browser stages (as root or with `sudo -n`; otherwise it says
+// exactly what to run).
 // A failing stage does not stop the ones after it, so one run shows every failure. The last
 // line is `N passed, N failed`: the tests of both runners, plus one failure for each other
 // stage that failed (named just above). Exit code 1 when anything failed or no test ran.
@@ -14,6 +18,7 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:f
 import {tmpdir} from 'node:os';
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {ensureChromium, ensureDependencies} from './setup.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -105,6 +110,7 @@ const stages = {
   },
 
   browser: async () => {
+    if (!chromium) return {ok: false, note: 'Chromium is missing: see [setup] above'};
     const resultsFile = join(scratch, 'wtr.json');
     const code = await run(bin('web-test-runner'), [], {WTR_RESULTS_FILE: resultsFile});
     const tests = readJson(resultsFile);
@@ -152,6 +158,15 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const selected = requested.length > 0 ? requested : Object.keys(stages);
+
+if (!ensureDependencies()) {
+  console.error('could not install the npm dependencies (see above)');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+const chromium = selected.some((name) => name === 'browser' || name === 'node')
+  ? ensureChromium()
+  : true;
 
 const results = {};
 const started = Date.now();

@@ -5,3 +5,4 @@ export type {
   InjectMultiUploadProgressOptions,
   MultiUploadProgress,
 } from './inject-multi-upload-progress.js';
+export type {TrackedUpload} from '../../src/index.js';

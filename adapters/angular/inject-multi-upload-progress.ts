@@ -1,7 +1,9 @@
 import {computed, DestroyRef, inject, signal, type Injector, type Signal} from '@angular/core';
 import {followInput} from './follow-input.js';
+import {onServer} from './on-server.js';
 import {
   UploadProgressManager,
+  type TrackedUpload,
   type UploadProgress,
   type UploadProgressManagerOptions,
   type UploadProgressSnapshot,
@@ -30,19 +32,23 @@ export interface MultiUploadProgress {
   manager: UploadProgressManager;
 }
 
+const idOf = (upload: TrackedUpload) => (typeof upload === 'string' ? upload : upload.upload_id);
+
 /**
- * The progress of a set of uploads, as signals. The ids may be a signal or a function of
- * signals; ids that stay in the list keep their connection when it changes.
+ * The progress of a set of uploads, as signals. Takes what `manager.track()` takes: ids, or
+ * `{upload_id, filename, total_bytes}` so rows waiting for their first record show a name
+ * and a size. The list may be a signal or a function of signals; uploads that stay in it
+ * keep their connection when it changes. On the server it connects nothing.
  *
  * @example
  * export class Uploads {
- *   readonly ids = signal<string[]>([]);
- *   readonly uploads = injectMultiUploadProgress(this.ids);
+ *   readonly files = signal<TrackedUpload[]>([]);
+ *   readonly uploads = injectMultiUploadProgress(this.files);
  *   // {{ uploads.overallPercentage() | number: '1.0-0' }} %
  * }
  */
 export function injectMultiUploadProgress(
-  uploadIds: readonly string[] | null | (() => readonly string[] | null),
+  uploads: readonly TrackedUpload[] | null | (() => readonly TrackedUpload[] | null),
   options: InjectMultiUploadProgressOptions = {},
 ): MultiUploadProgress {
   const {injector, manager: given, ...managerOptions} = options;
@@ -51,17 +57,17 @@ export function injectMultiUploadProgress(
   const snapshot = signal(manager.getSnapshot());
   const unsubscribe = manager.subscribe((value) => snapshot.set(value));
   let tracked = new Set<string>();
-  const sync = (ids: readonly string[] | null) => {
-    const next = new Set(ids);
+  const sync = (list: readonly TrackedUpload[] | null) => {
+    const next = new Set((list ?? []).map(idOf));
     if (!given) for (const id of tracked) if (!next.has(id)) manager.untrack(id);
-    manager.track(next);
+    manager.track(list ?? []);
     tracked = next;
   };
   destroyRef.onDestroy(() => {
     unsubscribe();
     if (!given) manager.closeAll();
   });
-  followInput(uploadIds, sync, injector);
+  if (!onServer(injector)) followInput(uploads, sync, injector);
   return {
     snapshot: snapshot.asReadonly(),
     progressMap: computed(() => snapshot().progressMap),

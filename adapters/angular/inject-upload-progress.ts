@@ -1,7 +1,9 @@
 import {DestroyRef, inject, signal, type Injector, type Signal} from '@angular/core';
 import {followInput} from './follow-input.js';
+import {onServer} from './on-server.js';
 import {
   UploadProgressStream,
+  type TrackedUpload,
   type UploadProgress,
   type UploadProgressStreamOptions,
 } from '../../src/index.js';
@@ -14,9 +16,11 @@ export interface InjectUploadProgressOptions extends UploadProgressStreamOptions
 
 /**
  * The live progress of one upload, as a signal: `null` until its first record arrives (and
- * while the id is `null`), then the latest {@link UploadProgress}.
+ * while the upload is `null`), then the latest {@link UploadProgress}. Takes an id, or
+ * `{upload_id, filename, total_bytes}` (what `manager.track()` takes). On the server it
+ * connects nothing.
  *
- * The id may be a signal (an `input()`, say) or a function of signals: when it changes,
+ * The upload may be a signal (an `input()`, say) or a function of signals: when it changes,
  * the old stream closes and a new one opens. Everything closes when the injector's
  * `DestroyRef` is destroyed (the component, directive or service that called it).
  *
@@ -27,28 +31,34 @@ export interface InjectUploadProgressOptions extends UploadProgressStreamOptions
  * }
  */
 export function injectUploadProgress(
-  uploadId: string | null | (() => string | null),
+  upload: TrackedUpload | null | (() => TrackedUpload | null),
   options: InjectUploadProgressOptions = {},
 ): Signal<UploadProgress | null> {
   const {injector, ...streamOptions} = options;
   const progress = signal<UploadProgress | null>(null);
   let current: string | null | undefined;
   let stop: (() => void) | undefined;
-  const connect = (id: string | null) => {
+  const connect = (value: TrackedUpload | null) => {
+    const id = typeof value === 'string' ? value : (value?.upload_id ?? null);
+    // Only a new id reconnects: an equal object, or the same id, keeps the stream.
     if (id === current) return;
     current = id;
     stop?.();
     stop = undefined;
     progress.set(null);
     if (!id) return;
-    const stream = new UploadProgressStream(id, streamOptions);
-    const unsubscribe = stream.subscribe((value) => value && progress.set(value));
+    const known = typeof value === 'object' && value ? value : undefined;
+    const stream = new UploadProgressStream(id, {
+      ...streamOptions,
+      known: streamOptions.known ?? known,
+    });
+    const unsubscribe = stream.subscribe((record) => record && progress.set(record));
     stop = () => {
       unsubscribe();
       stream.close();
     };
   };
   (injector?.get(DestroyRef) ?? inject(DestroyRef)).onDestroy(() => connect(null));
-  followInput(uploadId, connect, injector);
+  if (!onServer(injector)) followInput(upload, connect, injector);
   return progress.asReadonly();
 }

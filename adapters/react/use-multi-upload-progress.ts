@@ -1,6 +1,7 @@
 import {useEffect, useMemo, useRef, useSyncExternalStore} from 'react';
 import {
   UploadProgressManager,
+  type TrackedUpload,
   type UploadProgressManagerOptions,
   type UploadProgressSnapshot,
 } from '../../src/index.js';
@@ -9,8 +10,8 @@ import {
 export interface MultiUploadProgressOptions extends UploadProgressManagerOptions {
   /**
    * A manager to share (with `<UploadProgressModal manager>` or other hooks). The hook then
-   * only tracks the ids; untracking and `closeAll()` are the owner's. Without one, the hook
-   * makes its own, untracks ids that leave the list and closes it all on unmount.
+   * only tracks the uploads; untracking and `closeAll()` are the owner's. Without one, the
+   * hook makes its own, untracks uploads that leave the list and closes it all on unmount.
    */
   manager?: UploadProgressManager;
 }
@@ -20,34 +21,41 @@ export interface MultiUploadProgress extends UploadProgressSnapshot {
   manager: UploadProgressManager;
 }
 
+const idOf = (upload: TrackedUpload) => (typeof upload === 'string' ? upload : upload.upload_id);
+
 /**
  * The progress of a set of uploads, as the manager's snapshot: `progressMap`,
  * `overallPercentage` (byte-weighted), `allCompleted`, `allSettled`, counts, bytes, speed
- * and time left. Ids are compared by value, so a new array with the same ids reconnects
- * nothing.
+ * and time left. Takes what `manager.track()` takes: ids, or `{upload_id, filename,
+ * total_bytes}` so rows waiting for their first record show a name and a size, not an id.
+ * Compared by value, so a new array with the same uploads reconnects nothing. Connections
+ * start in an effect: never on the server, never for a render React throws away.
  *
  * @example
- * const {progressMap, overallPercentage, allCompleted} = useMultiUploadProgress(uploadIds);
+ * const {progressMap, overallPercentage, allCompleted} = useMultiUploadProgress(
+ *   ids.map((upload_id, i) => ({upload_id, filename: files[i].name, total_bytes: files[i].size})),
+ * );
  */
 export function useMultiUploadProgress(
-  uploadIds: readonly string[] | null,
+  uploads: readonly TrackedUpload[] | null,
   options: MultiUploadProgressOptions = {},
 ): MultiUploadProgress {
   const own = useRef<UploadProgressManager | null>(null);
   const manager = options.manager ?? (own.current ??= new UploadProgressManager(options));
   const owned = manager === own.current;
-  // By value: a new array with the same ids is the same list.
-  const key = JSON.stringify(uploadIds ?? []);
-  const ids = useMemo(() => uploadIds ?? [], [key]);
+  // By value: a new array with the same uploads is the same list.
+  const key = JSON.stringify(uploads ?? []);
+  const list = useMemo(() => uploads ?? [], [key]);
   const tracked = useRef<readonly string[]>([]);
 
   useEffect(() => {
-    // Only ids that left are untracked: the others keep their connection and state.
+    // Only uploads that left are untracked: the others keep their connection and state.
+    const ids = list.map(idOf);
     const keep = new Set(ids);
     if (owned) for (const id of tracked.current) if (!keep.has(id)) manager.untrack(id);
-    manager.track(ids);
+    manager.track(list);
     tracked.current = ids;
-  }, [manager, owned, ids]);
+  }, [manager, owned, list]);
   useEffect(
     () => () => {
       if (!owned) return;

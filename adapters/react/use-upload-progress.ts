@@ -1,17 +1,20 @@
 import {useMemo, useSyncExternalStore} from 'react';
 import {
   UploadProgressStream,
+  type TrackedUpload,
   type UploadProgress,
   type UploadProgressStreamOptions,
 } from '../../src/index.js';
 
 /**
  * The live progress of one upload: `null` until its first record arrives (and while
- * `uploadId` is `null`), then the latest {@link UploadProgress}, ending `completed` or
- * `failed`.
+ * `upload` is `null`), then the latest {@link UploadProgress}, ending `completed` or
+ * `failed`. Takes an id, or `{upload_id, filename, total_bytes}` (what `manager.track()`
+ * takes): a record that never arrives then fails with the file's name and size.
  *
- * The stream opens when the component mounts and closes when it unmounts or the id
- * changes. Options are read when the stream opens; change the id to reconnect.
+ * The stream opens when the component mounts (never on the server) and closes when it
+ * unmounts or the id changes. Options are read when the stream opens; change the id to
+ * reconnect.
  *
  * @example
  * function Row({uploadId}: {uploadId: string}) {
@@ -21,9 +24,11 @@ import {
  * }
  */
 export function useUploadProgress(
-  uploadId: string | null,
+  upload: TrackedUpload | null,
   options?: UploadProgressStreamOptions,
 ): UploadProgress | null {
+  const uploadId = typeof upload === 'string' ? upload : (upload?.upload_id ?? null);
+  const known = typeof upload === 'object' && upload ? upload : undefined;
   const store = useMemo(() => {
     let current: UploadProgress | null = null;
     return {
@@ -31,7 +36,10 @@ export function useUploadProgress(
       // render, so a render React throws away opens no connection.
       subscribe(onChange: () => void): () => void {
         if (!uploadId) return () => undefined;
-        const stream = new UploadProgressStream(uploadId, options);
+        const stream = new UploadProgressStream(uploadId, {
+          ...options,
+          known: options?.known ?? known,
+        });
         const stop = stream.subscribe((progress) => {
           // A resubscription (StrictMode) starts a stream at null: keep what was shown.
           if (progress === null) return;
@@ -45,7 +53,8 @@ export function useUploadProgress(
       },
       getSnapshot: () => current,
     };
-    // Options are read when the stream opens; only a new id reconnects.
+    // Options (and what is known of the file) are read when the stream opens; only a new id
+    // reconnects.
   }, [uploadId]);
   return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
 }

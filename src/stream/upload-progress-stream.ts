@@ -378,6 +378,13 @@ export interface UploadProgressStream {
     listener: (this: UploadProgressStream, event: UploadProgressStreamEventMap[K]) => unknown,
     options?: boolean | AddEventListenerOptions,
   ): void;
+  // The untyped overload, spelled out: without it the emitted .d.ts keeps only the typed one
+  // and fails a consumer's `skipLibCheck: false` (TS2415, not assignable to EventTarget's).
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
   removeEventListener<K extends keyof UploadProgressStreamEventMap>(
     type: K,
     listener: (this: UploadProgressStream, event: UploadProgressStreamEventMap[K]) => unknown,

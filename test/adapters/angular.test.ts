@@ -5,7 +5,9 @@ import '@angular/compiler';
 import {expect} from '@esm-bundle/chai';
 import {
   Component,
+  computed,
   CUSTOM_ELEMENTS_SCHEMA,
+  PLATFORM_ID,
   provideZonelessChangeDetection,
   signal,
   type ApplicationRef,
@@ -135,6 +137,50 @@ describe('upload-progress/angular: injectMultiUploadProgress', () => {
     expect(server.open).to.equal(1);
     manager.closeAll();
     expect(server.open).to.equal(0);
+  });
+});
+
+describe('upload-progress/angular: names and sizes; nothing on the server', () => {
+  it('injectMultiUploadProgress takes {upload_id, filename, total_bytes}', async () => {
+    @Component({
+      selector: 'test-named',
+      template: `{{ names() }}`,
+    })
+    class Named {
+      readonly uploads = injectMultiUploadProgress(
+        [
+          {upload_id: 'a', filename: 'report.pdf', total_bytes: 1000},
+          {upload_id: 'b', filename: 'photo.jpg', total_bytes: 3000},
+        ],
+        options,
+      );
+      readonly names = computed(() =>
+        [...this.uploads.snapshot().uploads.values()]
+          .map((entry) => `${entry.filename} ${entry.totalBytes}`)
+          .join(', '),
+      );
+    }
+    await bootstrap(Named);
+    await waitFor(() => text() === 'report.pdf 1000, photo.jpg 3000');
+    await waitFor(() => server.open === 2);
+  });
+
+  it("on the server platform (PLATFORM_ID 'server') the injectors connect nothing", async () => {
+    @Component({
+      selector: 'test-on-server',
+      template: `{{ one()?.status ?? 'none' }} {{ many.snapshot().total }}`,
+    })
+    class OnServer {
+      readonly one = injectUploadProgress({upload_id: 'a', filename: 'a.txt'}, options);
+      readonly many = injectMultiUploadProgress(['b', 'c'], options);
+    }
+    app = await createApplication({
+      providers: [provideZonelessChangeDetection(), {provide: PLATFORM_ID, useValue: 'server'}],
+    });
+    app.bootstrap(OnServer, host);
+    await waitFor(() => text() === 'none 0');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.requested).to.deep.equal([]);
   });
 });
 

@@ -3,7 +3,11 @@
 import {expect} from '@esm-bundle/chai';
 import {StrictMode, useState, type ReactNode} from 'react';
 import {createRoot, type Root} from 'react-dom/client';
-import {ConnectionBudget, UploadProgressManager} from 'upload-progress';
+import {
+  ConnectionBudget,
+  UploadProgressManager,
+  type UploadProgressSnapshot,
+} from 'upload-progress';
 import {
   UploadProgressModal,
   useMultiUploadProgress,
@@ -210,6 +214,60 @@ describe('upload-progress/react: useMultiUploadProgress', () => {
     expect(server.open).to.equal(1);
     manager.closeAll();
     expect(server.open).to.equal(0);
+  });
+});
+
+describe('upload-progress/react: names and sizes, as manager.track() takes them', () => {
+  const named = [
+    {upload_id: 'a', filename: 'report.pdf', total_bytes: 1000},
+    {upload_id: 'b', filename: 'photo.jpg', total_bytes: 3000},
+  ];
+  const names = (snapshot: UploadProgressSnapshot) =>
+    [...snapshot.uploads.values()].map((entry) => `${entry.filename} ${entry.totalBytes}`);
+
+  it('useMultiUploadProgress: rows know the names and sizes before the first record; equal objects reconnect nothing', async () => {
+    const {server, options} = setup();
+    let result!: ReturnType<typeof useMultiUploadProgress>;
+    function Uploads({uploads}: {uploads: typeof named}) {
+      result = useMultiUploadProgress(uploads, options);
+      return <output>{result.progressMap.size}</output>;
+    }
+    render(<Uploads uploads={named} />);
+    await waitFor(() => server.open === 2);
+    expect(text()).to.equal('0');
+    expect(names(result)).to.deep.equal(['report.pdf 1000', 'photo.jpg 3000']);
+    render(<Uploads uploads={named.map((upload) => ({...upload}))} />);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.requests('a') + server.requests('b')).to.equal(2);
+  });
+
+  it('useUploadProgress: an object is followed by its id', async () => {
+    const {server, options} = setup();
+    function Row() {
+      const progress = useUploadProgress(named[0]!, options);
+      return <output>{progress?.status ?? 'none'}</output>;
+    }
+    render(<Row />);
+    await waitFor(() => server.open === 1);
+    expect(server.requested).to.deep.equal(['a']);
+    server.complete('a');
+    await waitFor(() => text() === 'completed');
+  });
+
+  it('<UploadProgressModal uploadIds> given objects: the modal shows their names before any record', async () => {
+    const {server, options} = setup();
+    const manager = new UploadProgressManager(options);
+    render(<UploadProgressModal uploadIds={named} manager={manager} />);
+    const modal = await waitFor(() => container.querySelector('upload-progress-modal'));
+    await waitFor(() => modal.open);
+    expect(modal.uploadIds).to.deep.equal(['a', 'b']);
+    expect(names(manager.getSnapshot())).to.deep.equal(['report.pdf 1000', 'photo.jpg 3000']);
+    const rows = () =>
+      modal.shadowRoot?.querySelector('upload-progress-list')?.shadowRoot?.textContent ?? '';
+    await waitFor(() => rows().includes('report.pdf') && rows().includes('photo.jpg'));
+    expect(manager.getSnapshot().progressMap.size, 'no record yet').to.equal(0);
+    expect(server.open).to.equal(2);
+    manager.closeAll();
   });
 });
 

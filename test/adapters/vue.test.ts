@@ -163,6 +163,39 @@ describe('upload-progress/vue: useMultiUploadProgress', () => {
   });
 });
 
+describe('upload-progress/vue: names and sizes, as manager.track() takes them', () => {
+  it('useMultiUploadProgress and useUploadProgress take {upload_id, filename, total_bytes}', async () => {
+    const {server, options} = setup();
+    const uploads = ref([
+      {upload_id: 'a', filename: 'report.pdf', total_bytes: 1000},
+      {upload_id: 'b', filename: 'photo.jpg', total_bytes: 3000},
+    ]);
+    let result!: ReturnType<typeof useMultiUploadProgress>;
+    let one!: ReturnType<typeof useUploadProgress>;
+    mount(() => {
+      result = useMultiUploadProgress(uploads, options);
+      one = useUploadProgress(() => uploads.value[0]!, options);
+      return () =>
+        h(
+          'output',
+          [...result.snapshot.value.uploads.values()]
+            .map((entry) => `${entry.filename} ${entry.totalBytes}`)
+            .join(', '),
+        );
+    });
+    await waitFor(() => text() === 'report.pdf 1000, photo.jpg 3000');
+    expect(result.progressMap.value.size, 'before any record').to.equal(0);
+    await waitFor(() => server.open === 3);
+
+    uploads.value = uploads.value.map((upload) => ({...upload})); // equal objects
+    await nextTick();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.requested.length, 'nothing reconnected').to.equal(3);
+    server.complete('a');
+    await waitFor(() => one.value?.status === 'completed');
+  });
+});
+
 describe('upload-progress/vue: the elements', () => {
   it('take properties and report `close` through Vue (h with the tag name)', async () => {
     await import('upload-progress/components');

@@ -1,6 +1,8 @@
 // Checks what `npm run build` promises about dist/ (run it first; `npm test` does).
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import {existsSync, readFileSync} from 'node:fs';
+import {dirname} from 'node:path';
 import {test} from 'node:test';
 import vm from 'node:vm';
 
@@ -39,4 +41,41 @@ test('the ESM entries import only declared dependencies and files that exist', (
       }
     }
   }
+});
+
+test('npm test, on a machine without Chromium and no way to install it, says exactly what to run', () => {
+  // No apt-get nor sudo on this PATH: only node itself.
+  const setup = new URL('../../scripts/setup.mjs', import.meta.url).href;
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const {ensureChromium} = await import(${JSON.stringify(setup)}); process.exitCode = ensureChromium('/nonexistent/chromium') ? 0 : 3;`,
+    ],
+    {encoding: 'utf8', env: {PATH: dirname(process.execPath)}},
+  );
+  assert.equal(result.status, 3, result.stderr);
+  assert.match(result.stderr, /Chromium at \/nonexistent\/chromium/);
+  assert.match(result.stderr, /sudo apt-get update && sudo apt-get install -y chromium/);
+  assert.match(result.stderr, /CHROME_PATH=\/path\/to\/chrome npm test/);
+});
+
+test('npm start and .ci/run need nothing installed first: they run the same set-up as npm test', () => {
+  const scripts = (
+    JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  assert.equal(scripts.start, 'node scripts/start.mjs');
+  assert.match(readFileSync(new URL('scripts/start.mjs', root), 'utf8'), /ensureDependencies\(\)/);
+  assert.match(readFileSync(new URL('scripts/test.mjs', root), 'utf8'), /ensureDependencies\(\)/);
+  const ci = readFileSync(new URL('.ci/run', root), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() && !line.trim().startsWith('#') && !line.startsWith('echo'));
+  assert.ok(ci.includes('npm test </dev/null'), '.ci/run runs npm test');
+  assert.ok(
+    !ci.some((line) => /apt-get|npm (ci|install)/.test(line)),
+    'and installs nothing itself',
+  );
 });
