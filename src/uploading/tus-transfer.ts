@@ -74,20 +74,24 @@ export interface TusTransferOptions {
   maxBytesPerSecondPerFile?: number | null;
 }
 
-/** How long a throttled slice may last at the current rate: the cap holds within this. */
-const SLICE_SECONDS = 0.25;
+/** A throttled slice leaves once this much time's worth of bytes is available. */
+const SLICE_MS = 250;
+/** Unused allowance kept at most this long: a slow request is made up by the next slice. */
+const BURST_MS = 1000;
 const MIN_SLICE = 4096;
 /** How often a throttled wait looks again (a rate changed while waiting takes effect then). */
-const MAX_WAIT_MS = 200;
+const MAX_WAIT_MS = 100;
 
 /**
- * A token bucket that may go into debt: a slice is charged when it leaves, and the next waits
- * until the debt is paid at the current rate. Over any few seconds the bytes sent stay within
- * one slice of `rate × time`.
+ * A token bucket, kept as the time at which its allowance is zero (`#free`): a slice takes
+ * what has built up since (at least a quarter of a second's worth, at most a second's), and
+ * may leave it in debt. A request slowed by a busy network or server leaves allowance for the
+ * next slice, which is larger, so over a few seconds the bytes sent follow `rate × time`
+ * within about one request's worth, whatever each request costs.
  */
 class Bucket {
   rate: number | null = null;
-  /** When the debt is paid, in ms of `performance.now()`. */
+  /** In ms of `performance.now()`: the future while in debt, at most `BURST_MS` past. */
   #free = 0;
 
   constructor(rate: number | null | undefined) {
@@ -101,23 +105,36 @@ class Bucket {
       );
     }
     const now = performance.now();
-    // The debt is in bytes: at a new rate it takes a new time to pay.
-    if (this.rate && rate && this.#free > now)
+    // A debt is in bytes: at a new rate it takes a new time to pay.
+    if (this.rate && rate && this.#free > now) {
       this.#free = now + ((this.#free - now) * this.rate) / rate;
-    else if (!rate) this.#free = 0;
+    }
+    // A new cap starts from a slice's worth, not from a second saved up at no cap.
+    if (rate && !this.rate) this.#free = now - SLICE_MS;
     this.rate = rate;
   }
 
-  wait(now: number): number {
-    return this.rate ? Math.max(0, this.#free - now) : 0;
+  #zero(now: number): number {
+    return Math.max(this.#free, now - BURST_MS);
   }
 
-  slice(): number {
-    return this.rate ? Math.max(MIN_SLICE, Math.floor(this.rate * SLICE_SECONDS)) : Infinity;
+  wait(now: number): number {
+    return this.rate ? Math.max(0, this.#zero(now) + SLICE_MS - now) : 0;
+  }
+
+  /** Bytes that may leave now (after `wait` said 0). */
+  slice(now: number): number {
+    if (!this.rate) return Infinity;
+    return Math.max(MIN_SLICE, Math.floor(((now - this.#zero(now)) / 1000) * this.rate));
+  }
+
+  /** The largest slice at the current rate. */
+  max(): number {
+    return this.rate ? Math.max(MIN_SLICE, (this.rate * BURST_MS) / 1000) : Infinity;
   }
 
   charge(bytes: number, now: number): void {
-    if (this.rate) this.#free = Math.max(this.#free, now) + (bytes / this.rate) * 1000;
+    if (this.rate) this.#free = this.#zero(now) + (bytes / this.rate) * 1000;
   }
 }
 
@@ -193,9 +210,9 @@ export function tusTransfer(options: TusTransferOptions): ResumableTransfer {
           if (wait === 0) break;
           await new Promise((resolve) => setTimeout(resolve, Math.min(wait, MAX_WAIT_MS)));
         }
-        const last = Math.min(end, file.size);
-        const bytes = Math.max(0, Math.min(last - start, all.slice(), own.slice()));
         const now = performance.now();
+        const last = Math.min(end, file.size);
+        const bytes = Math.max(0, Math.min(last - start, all.slice(now), own.slice(now)));
         all.charge(bytes, now);
         own.charge(bytes, now);
         inFlight = bytes;
@@ -303,7 +320,7 @@ export function tusTransfer(options: TusTransferOptions): ResumableTransfer {
     };
     // A slice already on its way at the old rate would hold the new one off until it ends.
     const recheck = () => {
-      if (!stopped && inFlight > Math.min(all.slice(), own.slice())) restart();
+      if (!stopped && inFlight > Math.min(all.max(), own.max())) restart();
     };
     sending.add(recheck);
     return {
