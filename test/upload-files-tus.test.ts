@@ -5,10 +5,11 @@ import {
   resumeUploads,
   controlUpload,
   uploadAction,
-  uploadFiles,
+  uploadFiles as upload,
   type ResumableTransfer,
   type UploadProgressSnapshot,
   type UploadStorage,
+  type UploadTask,
 } from '../src/index.js';
 import type {TusTransferOptions} from '../src/tus.js';
 import type {TusStats, TusUploadStats} from './mock-server/server.d.mts';
@@ -50,6 +51,14 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 }
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Every task of the current test: none may outlive it, paused or crawling. */
+let tasks: UploadTask[] = [];
+const uploadFiles: typeof upload = (files, options) => {
+  const task = upload(files, options);
+  if (options?.confirmLeave !== false) tasks.push(task);
+  return task;
+};
+
 const manager = () =>
   new UploadProgressManager({connectionBudget: new ConnectionBudget(), random: () => 0});
 
@@ -76,6 +85,17 @@ async function quiet(name: string): Promise<number> {
 
 describe('resumable uploads over tus (Chromium, script-tag file, mock @tus/server)', function () {
   this.timeout(30_000);
+
+  afterEach(async () => {
+    // A test that failed half-way must not leave a file crawling or paused: the page would
+    // ask before the runner leaves it (beforeunload), and the next test would see it.
+    for (const task of tasks) {
+      task.throttle(null);
+      task.resume();
+      await task.catch(() => undefined);
+    }
+    tasks = [];
+  });
 
   before(async () => {
     await import('/dist/upload-progress.tus.min.js' as string);
