@@ -24,6 +24,13 @@
   const elementsDefined = Boolean(
     window.customElements && customElements.get('upload-progress-modal'),
   );
+  // Every upload of the page over one stream per batch: the demo server offers
+  // GET /api/files/progress?ids=… (a server without it is followed one stream per upload).
+  const manager = SDK ? new SDK.UploadProgressManager({multiplexUrl: '/api/files/progress'}) : null;
+  if (elementsDefined) {
+    modal.manager = manager;
+    list.manager = manager;
+  }
 
   // ---- What loaded --------------------------------------------------------------------
 
@@ -36,7 +43,7 @@
     $('load-error').querySelector('strong').textContent =
       'dist/upload-progress.min.js loaded, but it did not define <upload-progress-modal>: run npm run build';
     $('load-error-detail').textContent =
-      'Meanwhile the inline list below shows the core alone (UploadProgress.getUploadProgressManager()).';
+      'Meanwhile the inline list below shows the core alone (an UploadProgressManager).';
   }
 
   // ---- Options and the code shown -----------------------------------------------------
@@ -60,6 +67,11 @@
   function renderCode() {
     const switches = mockSwitches([{name: ''}]);
     const lines = [
+      '// Once: one stream per batch of uploads, where the server offers it.',
+      "const manager = new UploadProgressManager({ multiplexUrl: '/api/files/progress' });",
+      "document.querySelector('upload-progress-modal').manager = manager;",
+      "document.querySelector('upload-progress-list').manager = manager;",
+      '',
       'const form = new FormData();',
       "for (const file of files) form.append('files', file);",
       "form.append('path', 'demo');",
@@ -185,7 +197,6 @@
   let unsubscribeFallback = null;
 
   function followWithCore(uploadIds, files) {
-    const manager = SDK.getUploadProgressManager();
     manager.track(
       uploadIds.map((id, i) => ({
         upload_id: id,
@@ -297,7 +308,7 @@
     tus.throttle(rate());
     tusButton.setAttribute('aria-disabled', 'true');
     // Shown in the inline list rather than the modal, so these buttons stay within reach.
-    task = SDK.uploadFiles([file], {tus, path: 'demo'});
+    task = SDK.uploadFiles([file], {tus, path: 'demo', manager});
     listOption.checked = true;
     listSection.hidden = false;
     list.uploadIds = [...(list.uploadIds ?? []), ...task.keys];

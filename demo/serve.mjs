@@ -127,6 +127,8 @@ async function serveStatic(req, res) {
 const host = process.env.HOST ?? '127.0.0.1';
 const server = await startMockServer({
   ...DEMO_SWITCHES,
+  // Many uploads in one stream (docs/core.md): the page's manager uses it.
+  multiplex: true,
   host,
   port: Number(process.env.PORT ?? 8080),
   fallback: serveStatic,

@@ -83,8 +83,10 @@ export interface ProgressOptions {
   maxEventSize?: number;
   /**
    * Connection slots per origin this stream or manager may use, counted together with
-   * every other stream of the page.
-   * @defaultValue `4`
+   * every other stream of every tab of the browser profile (of the page, where Web Locks
+   * are missing). An explicit value always wins over the default.
+   * @defaultValue `4`; `16` when the progress URL is the page's own origin and the page
+   * came over HTTP/2 or HTTP/3
    */
   maxConnections?: number;
 }

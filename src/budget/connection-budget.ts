@@ -1,22 +1,52 @@
+import {defaultMaxConnections} from './default-connections.js';
+
+export {DEFAULT_MAX_CONNECTIONS} from './default-connections.js';
+
 /**
- * Connection slots per origin, shared by every stream and manager of a page.
+ * Connection slots per origin, shared by every stream and manager of a page, and by every
+ * tab of the browser profile where Web Locks exist.
  *
- * Over HTTP/1.1 a browser opens at most six connections per host; an SSE stream holds one
- * for as long as it lasts. Without a budget, a dozen tracked uploads would starve the
- * page's own requests (and each other). Streams beyond the budget wait in a first-come,
- * first-served queue and are shown as waiting.
+ * Over HTTP/1.1 a browser opens at most six connections per host, for all its tabs
+ * together; an SSE stream holds one for as long as it lasts. Without a budget, a dozen
+ * tracked uploads (or three tabs of four) would starve the page's own requests. Streams
+ * beyond the budget wait first come, first served and are shown as waiting.
+ *
+ * Given a `LockManager` (`navigator.locks`), a slot is also a lock named
+ * `upload-progress:<origin>:slot-<i>`, so the budget holds across tabs, and a tab that
+ * closes or crashes frees its slots at once (the browser releases its locks). Fairness:
+ * each page puts at most one request at a time in one profile-wide queue (the lock
+ * `upload-progress:<origin>:queue`, which the browser grants in order), and only the head
+ * of that queue asks for a slot, so a tab that opened last is served in its turn.
  */
 export class ConnectionBudget {
   readonly #active = new Map<string, number>();
   readonly #queues = new Map<string, Set<Waiter>>();
+  readonly #locks: LockManager | undefined;
+  /** Per origin, the lock round under way: aborted when nobody here waits any more. */
+  readonly #rounds = new Map<string, AbortController>();
+
+  /**
+   * @param locks - share the budget with every tab of the profile through these Web Locks
+   *   (`navigator.locks`); without them the budget is the page's alone.
+   */
+  constructor(locks?: LockManager) {
+    this.#locks = locks;
+  }
 
   /**
    * Asks for a slot on `origin`, granted while fewer than `limit` slots of that origin are
-   * in use. `onGrant` is called (synchronously if a slot is free) once granted.
+   * in use. `onGrant` is called once granted: synchronously when a slot is free and the
+   * budget is the page's, always later when it is shared through Web Locks.
+   * @param limit - slots of `origin` at most; `undefined` for the protocol-aware default
    * @returns a ticket whose `release()` gives the slot back, or leaves the queue.
    */
-  request(origin: string, limit: number, onGrant: () => void): ConnectionTicket {
-    const waiter: Waiter = {origin, limit, onGrant, state: 'queued'};
+  request(origin: string, limit: number | undefined, onGrant: () => void): ConnectionTicket {
+    const waiter: Waiter = {
+      origin,
+      limit: limit ?? defaultMaxConnections(origin),
+      onGrant,
+      state: 'queued',
+    };
     const ticket: ConnectionTicket = {
       get granted() {
         return waiter.state === 'granted';
@@ -30,49 +60,105 @@ export class ConnectionBudget {
     return ticket;
   }
 
-  /** Slots of `origin` in use now. */
+  /** Slots of `origin` this page holds now. */
   active(origin: string): number {
     return this.#active.get(origin) ?? 0;
   }
 
-  /** Streams of `origin` waiting for a slot. */
+  /** Streams of `origin` on this page waiting for a slot. */
   queued(origin: string): number {
     return this.#queues.get(origin)?.size ?? 0;
   }
 
   #release(waiter: Waiter): void {
-    if (waiter.state === 'queued') {
-      waiter.state = 'released';
-      this.#queues.get(waiter.origin)?.delete(waiter);
-      // A waiter with a low limit may have been holding back others behind it.
-      this.#pump(waiter.origin);
-    } else if (waiter.state === 'granted') {
-      waiter.state = 'released';
-      const left = (this.#active.get(waiter.origin) ?? 1) - 1;
-      if (left > 0) this.#active.set(waiter.origin, left);
-      else this.#active.delete(waiter.origin);
-      this.#pump(waiter.origin);
+    const {origin, state} = waiter;
+    if (state === 'released') return;
+    waiter.state = 'released';
+    if (state === 'queued') {
+      const queue = this.#queues.get(origin);
+      queue?.delete(waiter);
+      if (!queue?.size) {
+        this.#queues.delete(origin);
+        this.#rounds.get(origin)?.abort();
+      }
+    } else {
+      waiter.free?.();
+      const left = (this.#active.get(origin) ?? 1) - 1;
+      if (left > 0) this.#active.set(origin, left);
+      else this.#active.delete(origin);
     }
+    // A waiter with a low limit may have been holding back others behind it.
+    this.#pump(origin);
+  }
+
+  #grant(waiter: Waiter): void {
+    this.#queues.get(waiter.origin)?.delete(waiter);
+    if (this.#queues.get(waiter.origin)?.size === 0) this.#queues.delete(waiter.origin);
+    waiter.state = 'granted';
+    this.#active.set(waiter.origin, this.active(waiter.origin) + 1);
   }
 
   #pump(origin: string): void {
     const queue = this.#queues.get(origin);
     if (!queue) return;
+    if (this.#locks) {
+      if (!this.#rounds.has(origin)) void this.#round(origin, this.#locks);
+      return;
+    }
     const granted: Waiter[] = [];
-    let active = this.#active.get(origin) ?? 0;
     for (const waiter of queue) {
-      if (active < waiter.limit) {
-        queue.delete(waiter);
-        waiter.state = 'granted';
-        active++;
+      if (this.active(origin) < waiter.limit) {
+        this.#grant(waiter);
         granted.push(waiter);
       }
     }
-    if (active > 0) this.#active.set(origin, active);
-    if (queue.size === 0) this.#queues.delete(origin);
     // Called after the bookkeeping, so a callback that releases or requests sees a
     // consistent budget.
     for (const waiter of granted) waiter.onGrant();
+  }
+
+  /**
+   * One turn in the profile-wide queue: wait for the queue lock, then for any free slot of
+   * the first waiter's limit, and hand that slot to the first waiter still queued.
+   */
+  async #round(origin: string, locks: LockManager): Promise<void> {
+    const round = new AbortController();
+    this.#rounds.set(origin, round);
+    const name = `upload-progress:${origin}:`;
+    const first = () => this.#queues.get(origin)?.values().next().value;
+    try {
+      await locks.request(`${name}queue`, {signal: round.signal}, async () => {
+        const head = first();
+        if (!head) return;
+        const won = new AbortController();
+        await new Promise<void>((resolve) => {
+          round.signal.addEventListener('abort', () => resolve(), {once: true});
+          for (let i = 0; i < head.limit; i++) {
+            locks
+              .request(`${name}slot-${i}`, {signal: won.signal}, () => {
+                // Two slots can free at once: the second goes straight back.
+                if (won.signal.aborted) return;
+                won.abort();
+                resolve();
+                const waiter = first();
+                // Nobody waits any more, or the head that asked left for one with a lower
+                // limit: the slot goes back, and the next round asks again.
+                if (!waiter || i >= waiter.limit) return;
+                this.#grant(waiter);
+                const held = new Promise<void>((free) => (waiter.free = free));
+                waiter.onGrant();
+                return held;
+              })
+              .catch(() => undefined);
+          }
+        });
+        won.abort();
+      });
+    } catch {
+      // Aborted while queued: nobody here waits any more.
+    }
+    this.#rounds.delete(origin);
+    this.#pump(origin);
   }
 }
 
@@ -88,21 +174,24 @@ interface Waiter {
   limit: number;
   onGrant: () => void;
   state: 'queued' | 'granted' | 'released';
+  /** Releases the slot's lock (budgets shared through Web Locks). */
+  free?: () => void;
 }
 
 const SHARED = Symbol.for('upload-progress.connection-budget');
 
 /**
- * The page's budget. Kept on `globalThis` under a registered symbol, so two copies of the
- * SDK on one page (an npm bundle and the script tag, say) still share one budget.
+ * The page's budget, shared with every tab of the browser profile through Web Locks where
+ * they exist (secure contexts of current browsers), else the page's alone (Node, older
+ * browsers, plain-HTTP pages). Kept on `globalThis` under a registered symbol, so two
+ * copies of the SDK on one page (an npm bundle and the script tag, say) share one budget.
  */
 export function getSharedConnectionBudget(): ConnectionBudget {
   const holder = globalThis as typeof globalThis & {[SHARED]?: ConnectionBudget};
-  return (holder[SHARED] ??= new ConnectionBudget());
+  return (holder[SHARED] ??= new ConnectionBudget(
+    (globalThis as {navigator?: {locks?: LockManager}}).navigator?.locks,
+  ));
 }
-
-/** The default number of progress streams per origin. */
-export const DEFAULT_MAX_CONNECTIONS = 4;
 
 /** The origin a URL's connection counts against; relative URLs resolve against the page. */
 export function originOf(url: string): string {

@@ -1,9 +1,12 @@
-import type {UploadEntry, UploadProgress} from '../types.js';
+import type {UploadEntry, UploadProgress, UploadProgressSnapshot} from '../types.js';
+import type {SettledSums} from './settled-sums.js';
 
 /**
- * What one snapshot can see, captured in O(uploads in flight): settled uploads live in an
- * append-only log shared by every snapshot (each remembers how far it may read), in-flight
- * ones in a small map copied per snapshot. Finished uploads cost a snapshot nothing.
+ * What one snapshot can see, captured in O(uploads under way): settled uploads live in an
+ * append-only log shared by every snapshot (each remembers how far it may read), and so do
+ * the entries uploads were tracked with (`waiting`, unchanged until their turn comes);
+ * entries that changed since live in a small map copied per snapshot. Finished uploads and
+ * uploads still waiting their turn cost a snapshot nothing.
  */
 export interface SnapshotFrame {
   /** Tracked ids in track order (replaced, never mutated, when the set changes). */
@@ -13,7 +16,12 @@ export interface SnapshotFrame {
   readonly settled: readonly UploadEntry[];
   /** How much of the settled log this snapshot sees. */
   readonly settledCount: number;
+  /** Entries of uploads in flight that changed since they were tracked: looked up first. */
   readonly inFlight: ReadonlyMap<string, UploadEntry>;
+  /** id → position in {@link queued}, the entries as tracked; append-only within one generation. */
+  readonly queuedIndex: ReadonlyMap<string, number>;
+  readonly queued: readonly UploadEntry[];
+  readonly queuedCount: number;
   /**
    * Local key → the server's id, for files sent by this page; append-only within one
    * generation. A snapshot taken before an id arrived finds the local key in `inFlight` first.
@@ -25,7 +33,10 @@ function lookup(frame: SnapshotFrame, id: string): UploadEntry | undefined {
   const live = frame.inFlight.get(id);
   if (live) return live;
   const index = frame.settledIndex.get(id);
-  return index !== undefined && index < frame.settledCount ? frame.settled[index] : undefined;
+  if (index !== undefined && index < frame.settledCount) return frame.settled[index];
+  // Neither changed nor settled when the snapshot was taken: as it was tracked.
+  const queued = frame.queuedIndex.get(id);
+  return queued !== undefined && queued < frame.queuedCount ? frame.queued[queued] : undefined;
 }
 
 function entryOf(frame: SnapshotFrame, id: string): UploadEntry | undefined {
@@ -109,4 +120,57 @@ export class ProgressMapView extends FrameMap<UploadProgress> {
   protected pick(entry: UploadEntry): UploadProgress | undefined {
     return entry.progress ?? undefined;
   }
+}
+
+/**
+ * The snapshot of a frame: the settled sums plus those of the uploads in flight (see
+ * `InFlight.sums`), and the speed now (`null` once all settled or when unknown).
+ */
+export function buildSnapshot(
+  frame: SnapshotFrame,
+  s: SettledSums,
+  live: readonly number[],
+  rate: number | null,
+): UploadProgressSnapshot {
+  const [liveUploaded, liveTotal, liveKnown, liveUnknown, uploading, pending, waiting, liveLeft] =
+    live as [number, number, number, number, number, number, number, number];
+  const uploaded = s.uploaded + liveUploaded;
+  const knownTotal = s.knownTotal + liveTotal;
+  const knownCount = s.knownCount + liveKnown;
+  const unknownCount = s.unknownCount + liveUnknown;
+  const total = frame.order.length;
+  const allCompleted = total > 0 && s.completed === total;
+  const allSettled = total > 0 && s.completed + s.failed === total;
+  const mean = knownCount > 0 ? knownTotal / knownCount : 0;
+  const totalBytes = knownTotal + unknownCount * mean;
+  let overallPercentage = 0;
+  if (allCompleted) overallPercentage = 100;
+  else if (totalBytes > 0) {
+    // Short of 100 until every upload completed: a bar at 100 must mean done.
+    overallPercentage = Math.min(99.99, (uploaded / totalBytes) * 100);
+  }
+  const bytesPerSecond = rate === null || total === 0 ? null : Math.max(0, rate);
+  const left = liveLeft + liveUnknown * mean;
+  const etaSeconds = allSettled
+    ? 0
+    : bytesPerSecond && bytesPerSecond > 0
+      ? left / bytesPerSecond
+      : null;
+  return Object.freeze({
+    progressMap: new ProgressMapView(frame, uploading + s.completed + s.failed),
+    uploads: new UploadsView(frame),
+    overallPercentage,
+    allCompleted,
+    allSettled,
+    total,
+    pending,
+    uploading,
+    completed: s.completed,
+    failed: s.failed,
+    waiting,
+    uploadedBytes: uploaded,
+    totalBytes,
+    bytesPerSecond,
+    etaSeconds,
+  });
 }

@@ -1,8 +1,17 @@
 import {failedProgress} from '../stream/normalize-progress.js';
 import {resolveOptions, type AdvancedOptions} from '../stream/resolve-options.js';
-import {ProgressMapView, UploadsView, type SnapshotFrame} from './snapshot-views.js';
+import {buildSnapshot} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
-import {callSafely, UploadProgressStream} from '../stream/upload-progress-stream.js';
+import {FollowQueue} from './follow-queue.js';
+import {InFlight, type Live} from './in-flight.js';
+import {
+  addSettled,
+  EMPTY_SUMS,
+  readTracked,
+  readTransferred,
+  type SettledSums,
+} from './settled-sums.js';
+import {callSafely, type UploadProgressStream} from '../stream/upload-progress-stream.js';
 import type {
   ConnectionState,
   ProgressOptions,
@@ -28,50 +37,18 @@ export interface UploadProgressManagerOptions extends ProgressOptions, AdvancedO
    * @defaultValue `0.5`
    */
   transferShare?: number;
-}
-
-/** One tracked upload while it is in flight. */
-interface Live {
-  /** The server's id, or the local key until {@link TransferHandle.attach}. */
-  id: string;
-  /** `null` while the file is being sent: there is no id to follow yet. */
-  stream: UploadProgressStream | null;
-  stop: () => void;
-  filename: string | null;
-  totalBytes: number | null;
-  /** The size came from the server or from `track()`, not an estimate. */
-  sizeKnown: boolean;
-  progress: UploadProgress | null;
-  connection: ConnectionState;
-  /** Bytes this page sent of the file; `null` for uploads tracked by id. */
-  sent: number | null;
-  /** The page holds the transfer paused. */
-  paused?: boolean;
-  entry: UploadEntry;
-}
-
-/** Byte and count sums of settled uploads: they only ever grow, until an untrack. */
-interface SettledSums {
-  completed: number;
-  failed: number;
-  uploaded: number;
-  knownTotal: number;
-  knownCount: number;
-  /** Failed before their size was ever known. */
-  unknownCount: number;
+  /**
+   * The server's endpoint for many uploads in one stream (`GET <multiplexUrl>?ids=a,b,c`,
+   * see docs/core.md): uploads are then followed in batches over one connection each
+   * (split so that no URL passes 4 KB), one slot of the budget per batch. A server that
+   * answers it 404, 405 or 501 is followed one stream per upload, as without it.
+   * @example '/api/files/progress'
+   */
+  multiplexUrl?: string;
 }
 
 /** Unique across managers, so a list given keys of one manager never shows another's. */
 let localKeys = 0;
-
-const EMPTY_SUMS: SettledSums = {
-  completed: 0,
-  failed: 0,
-  uploaded: 0,
-  knownTotal: 0,
-  knownCount: 0,
-  unknownCount: 0,
-};
 
 /**
  * Many uploads at once, with one aggregate snapshot.
@@ -101,8 +78,11 @@ export class UploadProgressManager {
     (snapshot: UploadProgressSnapshot) => void,
     UploadProgressSnapshot
   >();
-  readonly #live = new Map<string, Live>();
+  readonly #flight: InFlight;
+  /** The uploads in flight (written through `#flight`). */
+  readonly #live: ReadonlyMap<string, Live>;
   readonly #speed = new SpeedEstimator();
+  readonly #follow: FollowQueue;
   #order: readonly string[] = [];
   /** Local keys whose server id arrived, not yet replaced in `#order` (done once per read). */
   readonly #renames = new Map<string, string>();
@@ -119,18 +99,33 @@ export class UploadProgressManager {
 
   /** @throws RangeError/TypeError for options that cannot work (checked here, not later). */
   constructor(options: UploadProgressManagerOptions = {}) {
-    resolveOptions(options);
+    const resolved = resolveOptions(options);
+    if (options.multiplexUrl !== undefined && !(typeof options.multiplexUrl === 'string')) {
+      throw new TypeError('multiplexUrl must be a URL string, e.g. "/api/files/progress".');
+    }
     const share = options.transferShare ?? 0.5;
     if (!(share >= 0 && share <= 1)) {
       throw new RangeError(`transferShare must be a number from 0 to 1, got ${share}.`);
     }
     this.#share = share;
+    this.#flight = new InFlight(share);
+    this.#live = this.#flight.live;
     this.#options = {...options};
     // Called as a plain function: `queueMicrotask` and `requestAnimationFrame` throw
     // "Illegal invocation" when called as methods of anything but the global object.
     const schedule = options.schedule ?? queueMicrotask;
     this.#schedule = (flush) => schedule(flush);
     options.signal?.addEventListener('abort', () => this.closeAll(), {once: true});
+    this.#follow = new FollowQueue(options, resolved, {
+      known: (id) => {
+        const live = this.#live.get(id);
+        return {filename: live?.filename ?? undefined, total_bytes: live?.totalBytes ?? undefined};
+      },
+      update: (id, progress, state) => {
+        const live = this.#live.get(id);
+        if (live) this.#update(live, progress ?? live.progress, state);
+      },
+    });
   }
 
   /**
@@ -140,7 +135,8 @@ export class UploadProgressManager {
    */
   track(uploads: Iterable<TrackedUpload>): void {
     if (this.#options.signal?.aborted) return;
-    const added: string[] = [];
+    // A set: `includes` on an array made tracking n uploads cost n² comparisons.
+    const added = new Set<string>();
     for (const upload of uploads) {
       const tracked = readTracked(upload);
       const {filename, totalBytes} = tracked;
@@ -150,16 +146,16 @@ export class UploadProgressManager {
         this.#learn(live, filename, totalBytes);
         continue;
       }
-      if (this.#settledIndex.has(id) || added.includes(id)) continue;
+      if (this.#settledIndex.has(id) || added.has(id)) continue;
       // A new batch after a pause: the idle time must not drag the speed down.
-      if (this.#live.size === 0 && added.length === 0) this.#speed.reset();
-      added.push(id);
-      const fresh = this.#newLive(id, filename, totalBytes, null);
-      this.#live.set(id, fresh);
-      this.#connect(fresh);
+      if (this.#live.size === 0 && added.size === 0) this.#speed.reset();
+      added.add(id);
+      this.#flight.queue(this.#newLive(id, filename, totalBytes, null, true));
     }
-    if (added.length > 0) {
+    if (added.size > 0) {
       this.#order = [...this.#currentOrder(), ...added];
+      // Only the first few start now; the rest wait their turn in the queue.
+      this.#follow.add(added);
       this.#changed();
     }
   }
@@ -188,7 +184,7 @@ export class UploadProgressManager {
       handles.push(this.#handle(live));
       if (this.#options.signal?.aborted) continue;
       if (this.#live.size === 0 && added.length === 0) this.#speed.reset();
-      this.#live.set(key, live);
+      this.#flight.put(live);
       added.push(key);
     }
     if (added.length > 0) {
@@ -206,9 +202,8 @@ export class UploadProgressManager {
     const target = this.#aliases.get(uploadId) ?? uploadId;
     const live = this.#live.get(target);
     if (live) {
-      live.stop();
-      live.stream?.close();
-      this.#live.delete(target);
+      this.#follow.remove(target);
+      this.#flight.forget(target);
     } else if (this.#settledIndex.has(target)) {
       this.#rebuildSettled((id) => id !== target);
     } else {
@@ -227,11 +222,8 @@ export class UploadProgressManager {
    */
   closeAll(): void {
     if (this.#order.length === 0) return;
-    for (const live of this.#live.values()) {
-      live.stop();
-      live.stream?.close();
-    }
-    this.#live.clear();
+    this.#follow.clear();
+    this.#flight.clear();
     this.#rebuildSettled(() => false);
     this.#renames.clear();
     this.#aliases = new Map();
@@ -258,7 +250,7 @@ export class UploadProgressManager {
 
   /** The stream of an upload still in flight (for its events), or `undefined`. */
   getStream(uploadId: string): UploadProgressStream | undefined {
-    return this.#live.get(this.#aliases.get(uploadId) ?? uploadId)?.stream ?? undefined;
+    return this.#follow.stream(this.#aliases.get(uploadId) ?? uploadId);
   }
 
   #newLive(
@@ -266,48 +258,35 @@ export class UploadProgressManager {
     filename: string | null,
     totalBytes: number | null,
     sent: number | null,
+    following = false,
   ): Live {
     const live: Live = {
       id,
-      stream: null,
-      stop: () => undefined,
+      following,
       filename,
       totalBytes,
       sizeKnown: totalBytes !== null,
       progress: null,
-      connection: 'idle',
+      connection: following ? 'waiting' : 'idle',
       sent,
       entry: undefined as unknown as UploadEntry,
+      counted: null,
     };
-    live.entry = this.#entry(live);
+    live.entry = this.#flight.entryOf(live);
     return live;
   }
 
-  /** Opens the upload's progress stream. */
-  #connect(live: Live): void {
-    const stream = new UploadProgressStream(live.id, {
-      ...this.#options,
-      signal: undefined,
-      known: {filename: live.filename ?? undefined, total_bytes: live.totalBytes ?? undefined},
-    });
-    live.stream = stream;
-    live.connection = stream.state;
-    const onState = () => this.#update(live, live.progress, stream.state);
-    stream.addEventListener('statechange', onState);
-    const unsubscribe = stream.subscribe((progress) => {
-      if (progress) this.#update(live, progress, stream.state);
-    });
-    live.stop = () => {
-      unsubscribe();
-      stream.removeEventListener('statechange', onState);
-    };
-    live.entry = this.#entry(live);
+  /** Queues the upload's progress to be followed (it waits its turn). */
+  #startFollowing(live: Live): void {
+    live.following = true;
+    live.connection = 'waiting';
+    this.#follow.add([live.id]);
   }
 
   #handle(live: Live): TransferHandle {
     const key = live.id;
     // Every call is a no-op once the file was attached, failed, untracked or closed.
-    const sending = () => this.#live.get(live.id) === live && live.stream === null;
+    const sending = () => this.#live.get(live.id) === live && !live.following;
     return {
       key,
       progress: (sentBytes) => {
@@ -345,13 +324,12 @@ export class UploadProgressManager {
       },
       restart: () => {
         // Only a transfer that failed before it was attached is still under its own key.
-        if (live.stream || live.progress?.status !== 'failed' || !this.#settledIndex.has(key)) {
+        if (live.following || live.progress?.status !== 'failed' || !this.#settledIndex.has(key)) {
           return false;
         }
         this.#rebuildSettled((id) => id !== key);
         live.progress = null;
         live.connection = 'idle';
-        this.#live.set(key, live);
         this.#refresh(live, this.#moved(live), false);
         return true;
       },
@@ -361,7 +339,7 @@ export class UploadProgressManager {
   #attach(live: Live, uploadId: string): void {
     const key = live.id;
     this.#aliases.set(key, uploadId);
-    this.#live.delete(key);
+    this.#flight.delete(key);
     if (this.#live.has(uploadId) || this.#settledIndex.has(uploadId)) {
       // Tracked already (resumed twice, say): that entry stays, the local one gives way.
       this.#order = this.#currentOrder().filter((id) => id !== key);
@@ -372,9 +350,9 @@ export class UploadProgressManager {
     // The server answered with an id, so it has every byte.
     live.sent = live.totalBytes ?? live.sent;
     live.id = uploadId;
-    this.#live.set(uploadId, live);
+    this.#flight.put(live);
     this.#renames.set(key, uploadId);
-    this.#connect(live);
+    this.#startFollowing(live);
     this.#refresh(live, before, false);
   }
 
@@ -391,30 +369,6 @@ export class UploadProgressManager {
   /** Bytes sent plus bytes processed: what the speed counts. */
   #moved(live: Live): number {
     return (live.sent ?? 0) + (live.progress?.uploaded_bytes ?? 0);
-  }
-
-  #entry(live: Live): UploadEntry {
-    const progress = live.progress;
-    const settled = progress !== null && progress.status !== 'uploading';
-    const total = live.totalBytes ?? 0;
-    let percentage: number;
-    if (progress?.status === 'completed') percentage = 100;
-    else if (live.sent === null) percentage = progress?.progress_percentage ?? 0;
-    else {
-      const done = doneBytes(live.sent, progress?.uploaded_bytes ?? 0, total, this.#share);
-      percentage = total > 0 ? Math.min(100, (done / total) * 100) : 0;
-    }
-    return {
-      uploadId: live.id,
-      progress,
-      filename: live.filename,
-      totalBytes: live.sizeKnown ? live.totalBytes : null,
-      connection: live.connection,
-      phase: settled ? 'done' : live.stream ? 'processing' : 'transferring',
-      transferredBytes: live.sent,
-      percentage,
-      ...(live.paused ? {paused: true} : {}),
-    };
   }
 
   #learn(live: Live, filename: string | null, totalBytes: number | null): void {
@@ -453,14 +407,14 @@ export class UploadProgressManager {
   #refresh(live: Live, movedBefore: number, settled: boolean): void {
     const moved = this.#moved(live);
     if (moved > movedBefore) this.#progressed += moved - movedBefore;
-    live.entry = this.#entry(live);
+    this.#flight.put(live);
     if (settled) this.#settle(live);
     this.#changed();
   }
 
   #settle(live: Live): void {
-    live.stop();
-    this.#live.delete(live.id);
+    this.#flight.delete(live.id);
+    this.#follow.remove(live.id);
     this.#settledIndex.set(live.id, this.#settled.length);
     this.#settled.push(live.entry);
     this.#settledSized.push(live.sizeKnown);
@@ -502,150 +456,24 @@ export class UploadProgressManager {
   }
 
   #build(): UploadProgressSnapshot {
-    const s = this.#sums;
-    let uploaded = s.uploaded;
-    let knownTotal = s.knownTotal;
-    let knownCount = s.knownCount;
-    let unknownCount = s.unknownCount;
-    let uploading = 0;
-    let pending = 0;
-    let waiting = 0;
-    /** Bytes still to send or to process, for the ETA (unknown sizes added below). */
-    let left = 0;
-    let liveUnknown = 0;
-    const share = this.#share;
-    const inFlight = new Map<string, UploadEntry>();
-    for (const live of this.#live.values()) {
-      inFlight.set(live.id, live.entry);
-      if (live.progress) uploading++;
-      else pending++;
-      if (live.connection === 'waiting') waiting++;
-      const processed = live.progress?.uploaded_bytes ?? 0;
-      if (live.sizeKnown) {
-        const size = live.totalBytes ?? 0;
-        knownTotal += size;
-        knownCount++;
-        uploaded += doneBytes(live.sent, processed, size, share);
-        left += Math.max(0, size - processed);
-        if (live.sent !== null) left += Math.max(0, size - live.sent);
-      } else {
-        unknownCount++;
-        liveUnknown++;
-      }
-    }
     const order = this.#currentOrder();
-    const total = order.length;
-    const allCompleted = total > 0 && s.completed === total;
-    const allSettled = total > 0 && s.completed + s.failed === total;
-    const mean = knownCount > 0 ? knownTotal / knownCount : 0;
-    const totalBytes = knownTotal + unknownCount * mean;
-    let overallPercentage = 0;
-    if (allCompleted) overallPercentage = 100;
-    else if (totalBytes > 0) {
-      // Short of 100 until every upload completed: a bar at 100 must mean done.
-      overallPercentage = Math.min(99.99, (uploaded / totalBytes) * 100);
-    }
+    const s = this.#sums;
+    const idle = order.length === 0 || s.completed + s.failed === order.length;
     const now = (this.#options.clock ?? Date).now();
-    const rate = allSettled || total === 0 ? null : this.#speed.sample(this.#progressed, now);
-    const bytesPerSecond = rate === null ? null : Math.max(0, rate);
-    left += liveUnknown * mean;
-    const etaSeconds = allSettled
-      ? 0
-      : bytesPerSecond && bytesPerSecond > 0
-        ? left / bytesPerSecond
-        : null;
-
-    const frame: SnapshotFrame = {
-      order,
-      settledIndex: this.#settledIndex,
-      settled: this.#settled,
-      settledCount: this.#settled.length,
-      inFlight,
-      aliases: this.#aliases,
-    };
-    return Object.freeze({
-      progressMap: new ProgressMapView(frame, uploading + s.completed + s.failed),
-      uploads: new UploadsView(frame),
-      overallPercentage,
-      allCompleted,
-      allSettled,
-      total,
-      pending,
-      uploading,
-      completed: s.completed,
-      failed: s.failed,
-      waiting,
-      uploadedBytes: uploaded,
-      totalBytes,
-      bytesPerSecond,
-      etaSeconds,
-    });
-  }
-}
-
-/**
- * The bytes an upload counts as done: a file this page sent earns `share` of each byte once
- * sent and the rest once processed; an upload tracked by id (`sent` null) the server's bytes.
- */
-function doneBytes(sent: number | null, processed: number, size: number, share: number): number {
-  if (sent === null) return processed;
-  return share * Math.min(sent, size) + (1 - share) * Math.min(processed, size);
-}
-
-function addSettled(
-  sums: SettledSums,
-  entry: UploadEntry,
-  sized: boolean,
-  share: number,
-): SettledSums {
-  const progress = entry.progress!;
-  const done = doneBytes(
-    entry.transferredBytes ?? null,
-    progress.uploaded_bytes,
-    entry.totalBytes ?? 0,
-    share,
-  );
-  return {
-    completed: sums.completed + (progress.status === 'completed' ? 1 : 0),
-    failed: sums.failed + (progress.status === 'failed' ? 1 : 0),
-    uploaded: sums.uploaded + (sized ? done : 0),
-    knownTotal: sums.knownTotal + (sized ? (entry.totalBytes ?? 0) : 0),
-    knownCount: sums.knownCount + (sized ? 1 : 0),
-    unknownCount: sums.unknownCount + (sized ? 0 : 1),
-  };
-}
-
-function readTracked(upload: TrackedUpload): {
-  id: string;
-  filename: string | null;
-  totalBytes: number | null;
-} {
-  const id = typeof upload === 'string' ? upload : upload?.upload_id;
-  if (typeof id !== 'string' || id === '') {
-    throw new TypeError(
-      `track() takes upload ids (non-empty strings) or {upload_id, filename?, total_bytes?}; got ${JSON.stringify(upload)}.`,
+    return buildSnapshot(
+      {
+        order,
+        settledIndex: this.#settledIndex,
+        settled: this.#settled,
+        settledCount: this.#settled.length,
+        ...this.#flight.capture(),
+        aliases: this.#aliases,
+      },
+      s,
+      this.#flight.sums,
+      idle ? null : this.#speed.sample(this.#progressed, now),
     );
   }
-  if (typeof upload === 'string') return {id, filename: null, totalBytes: null};
-  const size = upload.total_bytes;
-  return {
-    id,
-    filename: typeof upload.filename === 'string' && upload.filename ? upload.filename : null,
-    totalBytes:
-      typeof size === 'number' && Number.isFinite(size) && size >= 0
-        ? Math.min(Math.floor(size), Number.MAX_SAFE_INTEGER)
-        : null,
-  };
-}
-
-function readTransferred(file: TransferredFile): {filename: string; totalBytes: number} {
-  const size = file?.total_bytes;
-  if (typeof file?.filename !== 'string' || typeof size !== 'number' || !(size >= 0)) {
-    throw new TypeError(
-      `trackTransfers() takes {filename, total_bytes} with a size >= 0; got ${JSON.stringify(file)}.`,
-    );
-  }
-  return {filename: file.filename, totalBytes: Math.min(Math.floor(size), Number.MAX_SAFE_INTEGER)};
 }
 
 let shared: UploadProgressManager | undefined;

@@ -1,9 +1,5 @@
 import {systemClock, type Clock} from '../clock.js';
-import {
-  DEFAULT_MAX_CONNECTIONS,
-  getSharedConnectionBudget,
-  type ConnectionBudget,
-} from '../budget/connection-budget.js';
+import {getSharedConnectionBudget, type ConnectionBudget} from '../budget/connection-budget.js';
 import {resolveRetryOptions, type ResolvedRetryOptions} from '../transport/retry-policy.js';
 import type {HeadersOption, ProgressOptions} from '../types.js';
 
@@ -32,7 +28,8 @@ export interface ResolvedOptions {
   signal: AbortSignal | undefined;
   idleTimeout: number;
   maxEventSize: number;
-  maxConnections: number;
+  /** `undefined`: the budget's protocol-aware default for the origin. */
+  maxConnections: number | undefined;
   retry: ResolvedRetryOptions;
   clock: Clock;
   random: () => number;
@@ -51,8 +48,8 @@ export function resolveOptions(options: ProgressOptions & AdvancedOptions = {}):
   if (!Number.isInteger(maxEventSize) || maxEventSize < 1) {
     throw new RangeError(`maxEventSize must be a positive integer, got ${maxEventSize}.`);
   }
-  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+  const maxConnections = options.maxConnections;
+  if (maxConnections !== undefined && !(Number.isInteger(maxConnections) && maxConnections > 0)) {
     throw new RangeError(`maxConnections must be a positive integer, got ${maxConnections}.`);
   }
   const template = options.progressUrl ?? DEFAULT_PROGRESS_URL;

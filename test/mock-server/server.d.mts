@@ -69,6 +69,12 @@ export interface MockServerOptions extends Partial<Switches> {
   host?: string;
   /** Largest upload body accepted; larger ones get 413. @defaultValue 100 MiB */
   maxUploadBytes?: number;
+  /**
+   * Offer `GET /api/files/progress?ids=a,b,c`, many uploads in one stream (off: 404, as the
+   * seed's backend). A request's `multiplex=1` / `multiplex=0` query overrides it.
+   * @defaultValue false
+   */
+  multiplex?: boolean;
   /** Handles every path outside `/api/` (the demo serves its static files here). */
   fallback?: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 }
@@ -82,6 +88,8 @@ export interface RequestCounts {
   progress: number;
   /** CORS preflights. */
   preflight: number;
+  /** `GET /api/files/progress?ids=…` requests, whatever their answer. */
+  multiplex: number;
   /** Anything else (fallback, 404, 405). */
   other: number;
   /** Uploads whose client disconnected mid-body. */
@@ -142,8 +150,8 @@ export interface MockServer {
   stats(): MockServerStats;
   /** Zeroes the counters (the peak restarts from the streams open now); sessions and streams are kept. */
   reset(): void;
-  /** Changes server-wide default switches for uploads made from now on. */
-  configure(switches: Partial<Switches>): void;
+  /** Changes server-wide default switches for uploads made from now on; turns multiplex on or off. */
+  configure(switches: Partial<Switches> & {multiplex?: boolean}): void;
   /** The current state of an upload, or null once unknown or expired. */
   getProgress(uploadId: string): UploadProgress | null;
 }

@@ -10,6 +10,7 @@ import {pathToFileURL} from 'node:url';
 import {BodyError, readMultipart} from './multipart.mjs';
 import {SessionStore} from './sessions.mjs';
 import {streamProgress} from './sse.mjs';
+import {MULTIPLEX_PATH, parseIds, streamMultiplexed} from './multiplex.mjs';
 import {TUS_PATH, createTusBackend} from './tus.mjs';
 import {
   DEFAULT_SWITCHES,
@@ -41,6 +42,7 @@ export {DEFAULT_SWITCHES} from './switches.mjs';
  * @property {number} upload `POST /api/files/upload` requests, answered or not.
  * @property {number} progress `GET /api/files/progress/{id}` requests, whatever their answer.
  * @property {number} preflight CORS preflights.
+ * @property {number} multiplex `GET /api/files/progress?ids=…` requests, whatever their answer.
  * @property {number} other Anything else (fallback, 404, 405).
  * @property {number} aborted Uploads whose client disconnected mid-body.
  */
@@ -115,7 +117,7 @@ function answerPreflight(req, res) {
 
 /** @returns {RequestCounts} */
 function zeroCounts() {
-  return {total: 0, upload: 0, progress: 0, preflight: 0, other: 0, aborted: 0};
+  return {total: 0, upload: 0, progress: 0, preflight: 0, multiplex: 0, other: 0, aborted: 0};
 }
 
 /**
@@ -137,8 +139,10 @@ export async function startMockServer(options = {}) {
     host = '127.0.0.1',
     maxUploadBytes = 100 * MIB,
     fallback,
+    multiplex = false,
     ...switchOptions
   } = options;
+  let multiplexOn = multiplex;
   /** @type {Switches} */
   let defaults = {...DEFAULT_SWITCHES, ...validateSwitches(switchOptions)};
   const store = new SessionStore();
@@ -280,6 +284,49 @@ export async function startMockServer(options = {}) {
   }
 
   /**
+   * Many uploads in one stream (multiplex.mjs): on with the `multiplex` option, or per
+   * request with `multiplex=1` in the query (`multiplex=0` turns it off).
+   *
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   * @param {URLSearchParams} query
+   */
+  function handleMultiplex(req, res, query) {
+    counts.multiplex++;
+    const cors = corsHeaders(req);
+    const on = query.has('multiplex')
+      ? /^(1|true|)$/.test(query.get('multiplex') ?? '')
+      : multiplexOn;
+    if (!on) return sendJson(res, 404, {detail: 'Not Found'}, cors);
+    const ids = parseIds(req.url ?? '');
+    if (!ids || ids.length === 0) {
+      return sendJson(res, 400, {detail: 'List the upload ids: ?ids=<id>,<id>'}, cors);
+    }
+    const flag = (/** @type {string} */ name) => /^(1|true|)$/.test(query.get(name) ?? 'x');
+    openStreams++;
+    peakOpenStreams = Math.max(peakOpenStreams, openStreams);
+    const stream = streamMultiplexed({
+      req,
+      res,
+      headers: cors,
+      ids,
+      store,
+      switches: {
+        crlf: flag('crlf') || defaults.crlf,
+        heartbeatMs: Number(query.get('heartbeatMs') ?? defaults.heartbeatMs) || 0,
+        cutAfterMs: Number(query.get('cutAfterMs') ?? 0) || 0,
+        cutHard: flag('cutHard'),
+        eventIds: query.get('eventIds') !== '0',
+      },
+    });
+    streams.add(stream);
+    res.once('close', () => {
+      openStreams--;
+      streams.delete(stream);
+    });
+  }
+
+  /**
    * @param {http.IncomingMessage} req
    * @param {http.ServerResponse} res
    */
@@ -298,6 +345,9 @@ export async function startMockServer(options = {}) {
       counts.other++;
       sendJson(res, 405, {detail: 'Method Not Allowed'}, {...corsHeaders(req), allow: 'POST'});
       return;
+    }
+    if (path === MULTIPLEX_PATH && req.method === 'GET') {
+      return handleMultiplex(req, res, url.searchParams);
     }
     const match = PROGRESS_PATH.exec(path);
     if (match?.[1]) {
@@ -378,10 +428,12 @@ export async function startMockServer(options = {}) {
     },
 
     /**
-     * Changes server-wide default switches for uploads made from now on.
-     * @param {Partial<Switches>} switches
+     * Changes server-wide default switches for uploads made from now on, and turns the
+     * multiplexed endpoint on or off.
+     * @param {Partial<Switches> & {multiplex?: boolean}} switches
      */
-    configure(switches) {
+    configure({multiplex, ...switches}) {
+      if (multiplex !== undefined) multiplexOn = Boolean(multiplex);
       defaults = {...defaults, ...validateSwitches(switches)};
     },
 

@@ -29,6 +29,8 @@ import {shouldFail} from './switches.mjs';
  * @typedef {object} Session
  * @property {UploadProgress} progress The current state; replaced, never mutated.
  * @property {number} version
+ * @property {number} seq The store-wide change counter at this session's last change (the
+ *   multiplexed stream's `id:`, see multiplex.mjs).
  * @property {Switches} switches
  * @property {number} attempts Progress requests seen for this upload.
  * @property {Set<SessionListener>} listeners
@@ -54,6 +56,8 @@ export class SessionStore {
   /** @type {Map<string, Session>} */
   #sessions = new Map();
   #created = 0;
+  /** Grows by one per change of any session. */
+  sequence = 0;
 
   get size() {
     return this.#sessions.size;
@@ -95,6 +99,7 @@ export class SessionStore {
         progress_percentage: 0,
       },
       version: 1,
+      seq: ++this.sequence,
       switches,
       attempts: 0,
       listeners: new Set(),
@@ -171,6 +176,7 @@ export class SessionStore {
     next.progress_percentage = percentage(next.uploaded_bytes, next.total_bytes, next.status);
     session.progress = next;
     session.version++;
+    session.seq = ++this.sequence;
     for (const listener of [...session.listeners]) listener(next, session.version);
     if (isTerminal(next.status)) {
       session.listeners.clear();

@@ -90,15 +90,12 @@ describe('npm start (demo/serve.mjs)', () => {
     );
     await page.waitForFunction(
       (expected) => {
+        // The demo's own manager (multiplexed), which it hands to the modal.
         const snapshot = (
-          window as unknown as {
-            UploadProgress: {
-              getUploadProgressManager(): {
-                getSnapshot(): {progressMap: Map<string, {status: string}>};
-              };
-            };
+          document.querySelector('upload-progress-modal') as unknown as {
+            manager: {getSnapshot(): {progressMap: Map<string, {status: string}>}};
           }
-        ).UploadProgress.getUploadProgressManager().getSnapshot();
+        ).manager.getSnapshot();
         return expected.every((id: string) => {
           const status = snapshot.progressMap.get(id)?.status;
           return status === 'completed' || status === 'failed';
@@ -121,14 +118,10 @@ describe('npm start (demo/serve.mjs)', () => {
     type Entry = {phase?: string; paused?: boolean; transferredBytes?: number | null};
     const entry = () =>
       page.evaluate(() => {
-        const sdk = (
-          window as unknown as {
-            UploadProgress: {
-              getUploadProgressManager(): {getSnapshot(): {uploads: Map<string, unknown>}};
-            };
-          }
-        ).UploadProgress;
-        const uploads = [...sdk.getUploadProgressManager().getSnapshot().uploads.values()];
+        const list = document.querySelector('upload-progress-list') as unknown as {
+          manager: {getSnapshot(): {uploads: Map<string, unknown>}};
+        };
+        const uploads = [...list.manager.getSnapshot().uploads.values()];
         return uploads.at(-1) as Entry | undefined;
       });
     await page.waitForFunction(
@@ -146,6 +139,33 @@ describe('npm start (demo/serve.mjs)', () => {
     );
     assert.notEqual((await entry())?.phase, 'transferring');
     assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('follows the uploads over the multiplexed stream the demo server offers', async () => {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (request) =>
+      requests.push(new URL(request.url()).pathname + new URL(request.url()).search),
+    );
+    await page.goto(url);
+    await page.click('#sample-button');
+    await page.waitForFunction(
+      () => {
+        const modal = document.querySelector('upload-progress-modal') as unknown as {
+          manager: {getSnapshot(): {allSettled: boolean}};
+        };
+        return modal.manager.getSnapshot().allSettled;
+      },
+      null,
+      {timeout: 30_000},
+    );
+    const progress = requests.filter((path) => path.startsWith('/api/files/progress'));
+    assert.ok(progress.length > 0);
+    assert.ok(
+      progress.every((path) => path.startsWith('/api/files/progress?ids=')),
+      progress.join(' '),
+    );
     await page.close();
   });
 

@@ -198,7 +198,8 @@ describe('mock server', () => {
   });
 
   test('a stream sends the current state, climbs, and ends after completed', async () => {
-    const id = await uploadOne(server, {name: 'climb.bin', size: 1000});
+    // Slow enough that the first step cannot pass before the stream opens on a busy machine.
+    const id = await uploadOne(server, {name: 'climb.bin', size: 1000}, {stepMs: 300});
     const {response, messages} = await readStream(progressUrl(id));
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
@@ -604,6 +605,7 @@ describe('mock server limits and lifecycle', () => {
       upload: 0,
       progress: 0,
       preflight: 0,
+      multiplex: 0,
       other: 0,
       aborted: 0,
     });
@@ -699,7 +701,8 @@ describe('mock server chaos switches', () => {
     const id = await uploadOne(
       server,
       {name: 'quiet.txt', size: 10},
-      {silentFirstMs: 120, heartbeatMs: 10, stepMs: 10},
+      // A silent window far longer than the wait below, so a busy machine cannot pass it.
+      {silentFirstMs: 1000, heartbeatMs: 10, stepMs: 10},
     );
     const reader = new StreamReader();
     await reader.open(url(id));

@@ -1,0 +1,200 @@
+import {originOf} from '../budget/connection-budget.js';
+import {defaultMaxConnections} from '../budget/default-connections.js';
+import type {ResolvedOptions} from '../stream/resolve-options.js';
+import {
+  UploadProgressStream,
+  type UploadProgressStreamOptions,
+} from '../stream/upload-progress-stream.js';
+import {takeBatch} from '../transport/multiplexed-connection.js';
+import type {ConnectionState, UploadProgress} from '../types.js';
+import {MultiplexedBatch, type Known} from './multiplexed-batch.js';
+
+/**
+ * Followings started in one task at most: with a large `maxConnections`, starting
+ * thousands of streams at once would block the page (each costs ~0.1-0.2 ms); the rest
+ * start in the next tasks.
+ */
+const STARTS_PER_TASK = 100;
+
+/** What the queue tells the manager. */
+export interface FollowSink {
+  /** What is known of an upload as its following starts. */
+  known(id: string): Known;
+  /** A new record (or `null`: only the connection state changed) for one upload. */
+  update(id: string, progress: UploadProgress | null, state: ConnectionState): void;
+}
+
+interface Follow {
+  stream: UploadProgressStream;
+  stop(): void;
+  /** Holds a place in the window (not in backoff, not closed). */
+  counted: boolean;
+}
+
+/**
+ * Decides when each tracked upload starts being followed, so that tracking thousands
+ * costs what tracking a few does: uploads wait here (shown as `waiting`) and start only
+ * while fewer than `maxConnections` of the manager's connections are under way (or waiting
+ * for a slot of the budget, which is fair across managers and tabs). A connection in its
+ * backoff gives its place to the next one meanwhile.
+ *
+ * With `multiplexUrl`, a start follows a batch of uploads over one connection (as many as
+ * fit in one URL); when the server has no such endpoint, the queue falls back to one
+ * stream per upload for good.
+ */
+export class FollowQueue {
+  #queue = new Set<string>();
+  readonly #streams = new Map<string, Follow>();
+  readonly #batches = new Map<string, MultiplexedBatch>();
+  #running = 0;
+  #later: ReturnType<typeof setTimeout> | undefined;
+  #soon = false;
+  #multiplexUrl: string | undefined;
+  readonly #options: UploadProgressStreamOptions;
+  readonly #resolved: ResolvedOptions;
+  readonly #sink: FollowSink;
+
+  constructor(
+    options: UploadProgressStreamOptions & {multiplexUrl?: string | undefined},
+    resolved: ResolvedOptions,
+    sink: FollowSink,
+  ) {
+    this.#options = {...options, signal: undefined};
+    this.#multiplexUrl = options.multiplexUrl;
+    this.#resolved = resolved;
+    this.#sink = sink;
+  }
+
+  /**
+   * Queues uploads to follow, in order (the caller shows them as `waiting`). They start in
+   * a microtask, so ids added one by one in a loop (files attached as a POST answers)
+   * still share a multiplexed batch.
+   */
+  add(ids: Iterable<string>): void {
+    for (const id of ids) this.#queue.add(id);
+    if (this.#soon) return;
+    this.#soon = true;
+    queueMicrotask(() => {
+      this.#soon = false;
+      this.#fill();
+    });
+  }
+
+  /** The stream of an upload followed on its own, if it started. */
+  stream(id: string): UploadProgressStream | undefined {
+    return this.#streams.get(id)?.stream;
+  }
+
+  /** Stops following one upload: settled, or untracked. */
+  remove(id: string): void {
+    if (this.#queue.delete(id)) return;
+    const follow = this.#streams.get(id);
+    if (follow) {
+      this.#streams.delete(id);
+      follow.stop();
+      follow.stream.close();
+      if (follow.counted) this.#freed();
+      return;
+    }
+    const batch = this.#batches.get(id);
+    this.#batches.delete(id);
+    if (batch?.remove(id)) this.#freed();
+  }
+
+  /** Stops everything. */
+  clear(): void {
+    this.#queue.clear();
+    for (const {stream, stop} of this.#streams.values()) {
+      stop();
+      stream.close();
+    }
+    for (const batch of this.#batches.values()) batch.close();
+    this.#streams.clear();
+    this.#batches.clear();
+    this.#running = 0;
+    clearTimeout(this.#later);
+    this.#later = undefined;
+  }
+
+  #freed(): void {
+    this.#running--;
+    this.#fill();
+  }
+
+  /** Starts followings while the window has room. */
+  #fill(): void {
+    let started = 0;
+    for (const first of this.#queue) {
+      if (started++ === STARTS_PER_TASK) {
+        this.#later ??= setTimeout(() => {
+          this.#later = undefined;
+          this.#fill();
+        }, 0);
+        return;
+      }
+      const base = this.#multiplexUrl;
+      const url = base ?? this.#resolved.urlFor(first);
+      const window = this.#resolved.maxConnections ?? defaultMaxConnections(originOf(url));
+      if (this.#running >= window) return;
+      this.#running++;
+      if (base) this.#startBatch(base);
+      else this.#start(first);
+    }
+  }
+
+  #start(id: string): void {
+    this.#queue.delete(id);
+    const stream = new UploadProgressStream(id, {...this.#options, known: this.#sink.known(id)});
+    const follow: Follow = {stream, stop: () => undefined, counted: true};
+    const onState = () => {
+      const state = stream.state;
+      const counted = state !== 'retrying' && state !== 'closed';
+      this.#sink.update(id, null, state);
+      if (counted === follow.counted || this.#streams.get(id) !== follow) return;
+      follow.counted = counted;
+      if (counted) this.#running++;
+      else this.#freed();
+    };
+    stream.addEventListener('statechange', onState);
+    const unsubscribe = stream.subscribe((progress) => {
+      if (progress) this.#sink.update(id, progress, stream.state);
+    });
+    follow.stop = () => {
+      unsubscribe();
+      stream.removeEventListener('statechange', onState);
+    };
+    this.#streams.set(id, follow);
+  }
+
+  #startBatch(base: string): void {
+    const ids = takeBatch(base, this.#queue);
+    const batch = new MultiplexedBatch(
+      base,
+      ids.map((id) => [id, this.#sink.known(id)]),
+      this.#resolved,
+      {
+        progress: (id, progress) => {
+          if (progress.status !== 'uploading') this.#batches.delete(id);
+          this.#sink.update(id, progress, progress.status === 'uploading' ? 'open' : 'closed');
+        },
+        state: (members, state) => {
+          for (const id of members) this.#sink.update(id, null, state);
+        },
+        done: (unsupported) => {
+          for (const id of unsupported) this.#batches.delete(id);
+          if (unsupported.length > 0) {
+            // The server has no multiplexed endpoint: one stream per upload from now on,
+            // these first.
+            this.#multiplexUrl = undefined;
+            this.#queue = new Set([...unsupported, ...this.#queue]);
+          }
+          this.#freed();
+        },
+      },
+    );
+    for (const id of ids) {
+      this.#queue.delete(id);
+      this.#batches.set(id, batch);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+import type {ConnectionState, UploadEntry, UploadProgress} from '../types.js';
+import type {SnapshotFrame} from './snapshot-views.js';
+import {doneBytes} from './settled-sums.js';
+
+/** One tracked upload while it is in flight. */
+export interface Live {
+  /** The server's id, or the local key until `TransferHandle.attach`. */
+  id: string;
+  /** False while the file is being sent: there is no id to follow yet. */
+  following: boolean;
+  filename: string | null;
+  totalBytes: number | null;
+  /** The size came from the server or from `track()`, not an estimate. */
+  sizeKnown: boolean;
+  progress: UploadProgress | null;
+  connection: ConnectionState;
+  /** Bytes this page sent of the file; `null` for uploads tracked by id. */
+  sent: number | null;
+  /** The page holds the transfer paused. */
+  paused?: boolean;
+  entry: UploadEntry;
+  /** What it adds to {@link InFlight.sums} now. */
+  counted: number[] | null;
+}
+
+const zero = () => [0, 0, 0, 0, 0, 0, 0, 0];
+
+/**
+ * The uploads in flight, with what a snapshot needs of them kept up to date as each one
+ * changes, so that reading a snapshot costs O(uploads under way), not O(uploads tracked):
+ * thousands of uploads waiting their turn cost nothing per event.
+ *
+ * - `sums`, per field, over every upload in flight: uploaded bytes, known total, known
+ *   count, unknown count, uploading, pending, waiting, and bytes still to send or to
+ *   process (for the ETA).
+ * - the entries, in a map copied before a change once a snapshot holds it; the entries of
+ *   uploads just tracked by id, in an append-only log (they change only once their turn
+ *   comes, and then go to the map, which a snapshot reads first).
+ */
+export class InFlight {
+  readonly live = new Map<string, Live>();
+  sums = zero();
+  readonly #share: number;
+  #entries = new Map<string, UploadEntry>();
+  #shared = false;
+  #queued: UploadEntry[] = [];
+  #queuedIndex = new Map<string, number>();
+
+  /** @param share - the manager's `transferShare` */
+  constructor(share: number) {
+    this.#share = share;
+  }
+
+  /** Adds an upload just tracked by id: logged, not copied by every snapshot. */
+  queue(live: Live): void {
+    live.entry = this.entryOf(live);
+    this.live.set(live.id, live);
+    this.#count(live, this.#contribution(live));
+    this.#queuedIndex.set(live.id, this.#queued.length);
+    this.#queued.push(live.entry);
+  }
+
+  /** Adds an upload, or takes in a change of one (its entry and sums rebuilt). */
+  put(live: Live): void {
+    live.entry = this.entryOf(live);
+    if (!this.live.has(live.id)) this.live.set(live.id, live);
+    else if (this.live.get(live.id) !== live) return;
+    this.#count(live, this.#contribution(live));
+    this.#writable().set(live.id, live.entry);
+  }
+
+  /** Removes an upload (settled, renamed, or untracked). */
+  delete(id: string): void {
+    const live = this.live.get(id);
+    if (!live) return;
+    this.live.delete(id);
+    this.#count(live, null);
+    this.#writable().delete(id);
+    // Nothing in flight: start the float sums afresh, so rounding never accumulates.
+    if (this.live.size === 0) this.sums = zero();
+  }
+
+  /** Untracked: gone from the log too (a new generation: snapshots handed out keep theirs). */
+  forget(id: string): void {
+    this.delete(id);
+    if (!this.#queuedIndex.has(id)) return;
+    const queued = this.#queued.filter((entry) => entry.uploadId !== id);
+    this.#queued = queued;
+    this.#queuedIndex = new Map(queued.map((entry, i) => [entry.uploadId, i]));
+  }
+
+  clear(): void {
+    this.live.clear();
+    this.sums = zero();
+    this.#entries = new Map();
+    this.#shared = false;
+    this.#queued = [];
+    this.#queuedIndex = new Map();
+  }
+
+  /** What a snapshot taken now sees of the uploads in flight. */
+  capture(): Pick<SnapshotFrame, 'inFlight' | 'queuedIndex' | 'queued' | 'queuedCount'> {
+    this.#shared = true;
+    return {
+      inFlight: this.#entries,
+      queuedIndex: this.#queuedIndex,
+      queued: this.#queued,
+      queuedCount: this.#queued.length,
+    };
+  }
+
+  /** The entry of an upload as it stands. */
+  entryOf(live: Live): UploadEntry {
+    const progress = live.progress;
+    const settled = progress !== null && progress.status !== 'uploading';
+    const total = live.totalBytes ?? 0;
+    let percentage: number;
+    if (progress?.status === 'completed') percentage = 100;
+    else if (live.sent === null) percentage = progress?.progress_percentage ?? 0;
+    else {
+      const done = doneBytes(live.sent, progress?.uploaded_bytes ?? 0, total, this.#share);
+      percentage = total > 0 ? Math.min(100, (done / total) * 100) : 0;
+    }
+    return {
+      uploadId: live.id,
+      progress,
+      filename: live.filename,
+      totalBytes: live.sizeKnown ? live.totalBytes : null,
+      connection: live.connection,
+      phase: settled ? 'done' : live.following ? 'processing' : 'transferring',
+      transferredBytes: live.sent,
+      percentage,
+      ...(live.paused ? {paused: true} : {}),
+    };
+  }
+
+  #writable(): Map<string, UploadEntry> {
+    if (this.#shared) {
+      this.#entries = new Map(this.#entries);
+      this.#shared = false;
+    }
+    return this.#entries;
+  }
+
+  #count(live: Live, next: number[] | null): void {
+    const sums = this.sums;
+    for (let i = 0; i < 8; i++) sums[i]! += (next?.[i] ?? 0) - (live.counted?.[i] ?? 0);
+    live.counted = next;
+  }
+
+  #contribution(live: Live): number[] {
+    const processed = live.progress?.uploaded_bytes ?? 0;
+    const size = live.totalBytes ?? 0;
+    const known = live.sizeKnown ? 1 : 0;
+    const sent = live.sent;
+    return [
+      known && doneBytes(sent, processed, size, this.#share),
+      known && size,
+      known,
+      1 - known,
+      live.progress ? 1 : 0,
+      live.progress ? 0 : 1,
+      live.connection === 'waiting' ? 1 : 0,
+      known && Math.max(0, size - processed) + (sent === null ? 0 : Math.max(0, size - sent)),
+    ];
+  }
+}

@@ -1,0 +1,95 @@
+import type {TrackedUpload, TransferredFile, UploadEntry} from '../types.js';
+
+/** Byte and count sums of settled uploads: they only ever grow, until an untrack. */
+export interface SettledSums {
+  completed: number;
+  failed: number;
+  uploaded: number;
+  knownTotal: number;
+  knownCount: number;
+  /** Failed before their size was ever known. */
+  unknownCount: number;
+}
+
+/** Nothing settled yet. */
+export const EMPTY_SUMS: SettledSums = {
+  completed: 0,
+  failed: 0,
+  uploaded: 0,
+  knownTotal: 0,
+  knownCount: 0,
+  unknownCount: 0,
+};
+
+/**
+ * The bytes an upload counts as done: a file this page sent earns `share` of each byte once
+ * sent and the rest once processed; an upload tracked by id (`sent` null) the server's bytes.
+ */
+export function doneBytes(
+  sent: number | null,
+  processed: number,
+  size: number,
+  share: number,
+): number {
+  if (sent === null) return processed;
+  return share * Math.min(sent, size) + (1 - share) * Math.min(processed, size);
+}
+
+/** `sums` with one more settled upload. */
+export function addSettled(
+  sums: SettledSums,
+  entry: UploadEntry,
+  sized: boolean,
+  share: number,
+): SettledSums {
+  const progress = entry.progress!;
+  const done = doneBytes(
+    entry.transferredBytes ?? null,
+    progress.uploaded_bytes,
+    entry.totalBytes ?? 0,
+    share,
+  );
+  return {
+    completed: sums.completed + (progress.status === 'completed' ? 1 : 0),
+    failed: sums.failed + (progress.status === 'failed' ? 1 : 0),
+    uploaded: sums.uploaded + (sized ? done : 0),
+    knownTotal: sums.knownTotal + (sized ? (entry.totalBytes ?? 0) : 0),
+    knownCount: sums.knownCount + (sized ? 1 : 0),
+    unknownCount: sums.unknownCount + (sized ? 0 : 1),
+  };
+}
+
+/** Checks one input of `track()`; throws a TypeError that says what it takes. */
+export function readTracked(upload: TrackedUpload): {
+  id: string;
+  filename: string | null;
+  totalBytes: number | null;
+} {
+  const id = typeof upload === 'string' ? upload : upload?.upload_id;
+  if (typeof id !== 'string' || id === '') {
+    throw new TypeError(
+      `track() takes upload ids (non-empty strings) or {upload_id, filename?, total_bytes?}; got ${JSON.stringify(upload)}.`,
+    );
+  }
+  if (typeof upload === 'string') return {id, filename: null, totalBytes: null};
+  const size = upload.total_bytes;
+  return {
+    id,
+    filename: typeof upload.filename === 'string' && upload.filename ? upload.filename : null,
+    totalBytes:
+      typeof size === 'number' && Number.isFinite(size) && size >= 0
+        ? Math.min(Math.floor(size), Number.MAX_SAFE_INTEGER)
+        : null,
+  };
+}
+
+/** Checks one input of `trackTransfers()`; throws a TypeError that says what it takes. */
+export function readTransferred(file: TransferredFile): {filename: string; totalBytes: number} {
+  const size = file?.total_bytes;
+  if (typeof file?.filename !== 'string' || typeof size !== 'number' || !(size >= 0)) {
+    throw new TypeError(
+      `trackTransfers() takes {filename, total_bytes} with a size >= 0; got ${JSON.stringify(file)}.`,
+    );
+  }
+  return {filename: file.filename, totalBytes: Math.min(Math.floor(size), Number.MAX_SAFE_INTEGER)};
+}
