@@ -2,9 +2,11 @@
  * What went wrong, as one of a closed set of kinds.
  *
  * Final (the upload ends `failed`): `unauthorized`, `forbidden`, `not-found`, `no-content`,
- * `not-event-stream`, `http-status`, `retries-exhausted`, `invalid-options`.
+ * `not-event-stream`, `http-status`, `retries-exhausted`, `invalid-options`, `invalid-id` (an
+ * empty or dot-segment id: no request is made), `redirected` (the progress URL redirected:
+ * not followed, so headers and cookies never go elsewhere).
  * Transient (the stream reconnects with backoff): `network`, `server-error`, `rate-limited`,
- * `stream-ended`, `idle-timeout`, `event-too-large`.
+ * `stream-ended`, `idle-timeout`, `connect-timeout`, `event-too-large`.
  * Reported while the stream goes on: `malformed-event`, `foreign-event`.
  *
  * Sending files (`uploadFiles()`; final, the files end `failed`): `cancelled` (the signal was
@@ -22,11 +24,14 @@ export type UploadProgressErrorKind =
   | 'http-status'
   | 'retries-exhausted'
   | 'invalid-options'
+  | 'invalid-id'
+  | 'redirected'
   | 'network'
   | 'server-error'
   | 'rate-limited'
   | 'stream-ended'
   | 'idle-timeout'
+  | 'connect-timeout'
   | 'event-too-large'
   | 'malformed-event'
   | 'foreign-event'
@@ -41,6 +46,7 @@ const TRANSIENT: ReadonlySet<UploadProgressErrorKind> = new Set([
   'rate-limited',
   'stream-ended',
   'idle-timeout',
+  'connect-timeout',
   'event-too-large',
 ]);
 

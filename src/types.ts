@@ -73,6 +73,13 @@ export interface ProgressOptions {
    * @defaultValue `45000`
    */
   idleTimeout?: number;
+  /**
+   * Milliseconds a request may wait for the server's answer (its headers). Long, since a
+   * request queued in the browser waits here too; silence is only counted (`idleTimeout`)
+   * once the server has answered. `0` turns it off.
+   * @defaultValue `120000`
+   */
+  connectTimeout?: number;
   /** Reconnection policy. */
   retry?: RetryOptions;
   /**
@@ -103,12 +110,16 @@ export interface RetryOptions {
   /** Growth per consecutive failure. @defaultValue `2` */
   factor?: number;
   /**
-   * Consecutive failed attempts after which the upload ends `failed` ("lost contact with
-   * the server"). The count resets once a connection proves healthy.
+   * Attempts in a row that bring no record, after which the upload ends `failed` ("lost
+   * contact with the server"). Any valid record resets the count.
    * @defaultValue `8`
    */
   maxAttempts?: number;
-  /** Longest `Retry-After` honoured; longer ones are shortened to it. @defaultValue `120000` */
+  /**
+   * Longest delay a server may ask for (`Retry-After`, `retry:`); longer ones are shortened
+   * to it. Shorter than 1 s is lengthened to 1 s.
+   * @defaultValue `120000`
+   */
   maxRetryAfter?: number;
 }
 

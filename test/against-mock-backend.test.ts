@@ -56,7 +56,8 @@ describe('the core against the mock backend', () => {
     const m = new UploadProgressManager({
       connectionBudget: new ConnectionBudget(),
       random: () => 0,
-      retry: {maxAttempts: 20},
+      // The server's retry: 30 is honoured only down to the page's own initialDelay.
+      retry: {maxAttempts: 20, initialDelay: 30},
     });
     m.track(ids);
     const s = await waitFor(() => m.getSnapshot().allSettled && m.getSnapshot(), 'settled', 10000);

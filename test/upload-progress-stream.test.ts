@@ -374,16 +374,23 @@ describe('UploadProgressStream', () => {
       expect(calls).to.have.length(2);
     });
 
-    it("uses the server's retry: field as the reconnection delay", async () => {
-      const clock = new FakeClock();
-      const {fetch} = fakeFetch(() => eventStream('retry: 250\n\n' + message(record())));
-      const stream = new UploadProgressStream('u1', isolated({fetch, clock}));
-      await waitFor(() => stream.state === 'retrying');
-      expect(clock.pending()).to.deep.equal([250]);
-      stream.close();
+    it("uses the server's retry: field as the reconnection delay, held within [1 s, maxRetryAfter]", async () => {
+      for (const [sent, used] of [
+        [5000, 5000],
+        [250, 1000],
+        [0, 1000],
+        [99_999_999_999, 120_000],
+      ]) {
+        const clock = new FakeClock();
+        const {fetch} = fakeFetch(() => eventStream(`retry: ${sent}\n\n` + message(record())));
+        const stream = new UploadProgressStream('u1', isolated({fetch, clock}));
+        await waitFor(() => stream.state === 'retrying');
+        expect(clock.pending(), `retry: ${sent}`).to.deep.equal([used]);
+        stream.close();
+      }
     });
 
-    it('resets the attempt count once a connection delivers new data', async () => {
+    it('a connection that delivers new data resets "lost contact", not the backoff: a server ending streams early is served more slowly', async () => {
       const clock = new FakeClock();
       // Every connection advances the upload and then drops: never more than 1 failure in a row.
       const {fetch, calls} = fakeFetch((_, n) =>
@@ -397,29 +404,67 @@ describe('UploadProgressStream', () => {
         'u1',
         isolated({fetch, clock, retry: {maxAttempts: 2}}),
       );
+      const delays: number[] = [];
       for (let i = 0; i < 5; i++) {
         await waitFor(() => calls.length === i + 1 && stream.state === 'retrying');
-        expect(clock.pending()).to.deep.equal([1000]); // the first delay, every time
-        await clock.advance(1000);
+        delays.push(...clock.pending());
+        await clock.advance(clock.pending()[0]!);
       }
+      expect(delays).to.deep.equal([1000, 2000, 4000, 8000, 16000]);
       expect((await waitFor(() => done(stream))).status).to.equal('completed');
     });
 
-    it('does not reset it for a server that repeats the same record and hangs up', async () => {
+    it('a connection that stays open 10 s with a record starts the backoff over', async () => {
       const clock = new FakeClock();
-      const {fetch, calls} = fakeFetch(() => eventStream(message(record({uploaded_bytes: 100}))));
+      const bodies: ControlledBody[] = [];
+      const {fetch, calls} = fakeFetch(() => {
+        const body = new ControlledBody();
+        bodies.push(body);
+        body.push(message(record({uploaded_bytes: 100})));
+        return eventStream(body.stream);
+      });
+      const stream = new UploadProgressStream('u1', isolated({fetch, clock, idleTimeout: 0}));
+      await waitFor(() => stream.state === 'open');
+      bodies[0]!.end();
+      await waitFor(() => stream.state === 'retrying');
+      await clock.advance(1000);
+      await waitFor(() => calls.length === 2 && stream.state === 'open');
+      bodies[1]!.end();
+      await waitFor(() => stream.state === 'retrying');
+      expect(clock.pending()).to.deep.equal([2000]);
+      await clock.advance(2000);
+      await waitFor(() => calls.length === 3 && stream.state === 'open');
+      await clock.advance(10_000);
+      bodies[2]!.end();
+      await waitFor(() => stream.state === 'retrying');
+      expect(clock.pending()).to.deep.equal([1000]);
+      stream.close();
+    });
+
+    it('a server that answers the same record and hangs up (retry: 0) is not "lost": served ever more slowly, then completes', async () => {
+      const clock = new FakeClock();
+      const {fetch, calls} = fakeFetch((_, n) =>
+        eventStream(
+          'retry: 0\n\n' +
+            message(record({uploaded_bytes: 100, status: n === 12 ? 'completed' : 'uploading'})),
+        ),
+      );
       const stream = new UploadProgressStream(
         'u1',
         isolated({fetch, clock, retry: {maxAttempts: 4}}),
       );
-      for (let i = 1; i < 4; i++) {
+      const delays: number[] = [];
+      for (let i = 1; i <= 12; i++) {
         await waitFor(() => calls.length === i && stream.state === 'retrying');
+        expect(stream.getSnapshot()!.status).to.equal('uploading');
+        delays.push(clock.pending()[0]!);
         await clock.advance(clock.pending()[0]!);
       }
+      expect(delays.slice(0, 6)).to.deep.equal([1000, 2000, 4000, 8000, 16000, 30000]);
+      expect(Math.min(...delays)).to.be.at.least(1000);
       const p = await waitFor(() => done(stream));
-      expect(p.status).to.equal('failed');
-      expect(p.uploaded_bytes).to.equal(100); // the bytes it reached stay
-      expect(calls).to.have.length(4);
+      expect(p.status).to.equal('completed');
+      expect(calls).to.have.length(13);
     });
 
     it('treats silence longer than idleTimeout as a broken connection; comments keep it alive', async () => {
@@ -623,7 +668,7 @@ describe('UploadProgressStream', () => {
   });
 
   it('rejects options that cannot work, with a clear error', () => {
-    expect(() => new UploadProgressStream('')).to.throw(TypeError, /non-empty string/);
+    expect(() => new UploadProgressStream(7 as never)).to.throw(TypeError, /must be a string/);
     expect(() => new UploadProgressStream('u', {idleTimeout: -1})).to.throw(
       RangeError,
       /idleTimeout/,

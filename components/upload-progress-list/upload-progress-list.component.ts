@@ -16,6 +16,7 @@ import {
 import {progressBar} from '../shared/progress-bar.js';
 import {defaultStrings, type UploadProgressStrings} from '../shared/strings.js';
 import {doneBytes, summarize, type UploadsSummary} from '../shared/summarize.js';
+import {visibleText} from '../shared/visible-text.js';
 import styles from './upload-progress-list.styles.js';
 
 /**
@@ -193,9 +194,9 @@ export class UploadProgressList extends LitElement {
       status === 'uploading' || status === 'sending' || status === 'paused'
         ? s.statusPercent(word, percent)
         : status === 'failed'
-          ? s.statusReason(word, progress?.error || s.unknownError)
+          ? s.statusReason(word, visibleText(progress?.error || s.unknownError))
           : word;
-    const name = entry?.filename || id;
+    const name = visibleText(entry?.filename || id);
     const size = entry?.totalBytes ?? null;
     const statusId = `status-${i}`;
     // Pause, resume or retry a file this page sends (see controlUpload()).
@@ -244,10 +245,10 @@ export class UploadProgressList extends LitElement {
       if (before === state) return;
       this.#seen.set(id, state);
       if (before !== '') return;
-      const name = v.entries[i]!.filename || id;
+      const name = visibleText(v.entries[i]!.filename || id);
       const batch = this.#open();
       if (state === 'completed') batch.uploaded.push(name);
-      else batch.failed.push([name, progress!.error || s.unknownError]);
+      else batch.failed.push([name, visibleText(progress!.error || s.unknownError)]);
     });
     if (v.total && v.settled && this.#wasSettled === false) {
       this.#open().summary = v.failed ? s.counts(v.completed, v.failed) : s.allUploaded(v.total);

@@ -1,7 +1,11 @@
+import {clip} from '../transport/classify-response.js';
 import type {UploadProgress, UploadStatus} from '../types.js';
 
 /** Longest filename or error text kept; longer ones are cut with an ellipsis. */
-const MAX_TEXT = 4096;
+export const MAX_TEXT = 4096;
+
+/** Longest `started_at`/`completed_at` kept (an ISO 8601 time with offset is ~32). */
+export const MAX_DATE = 64;
 
 /** What {@link parseProgress} makes of one event's data. */
 export type ParsedProgress =
@@ -24,7 +28,8 @@ const STATUSES: ReadonlySet<string> = new Set(['uploading', 'completed', 'failed
 /**
  * Parses and validates one event's data. Malformed JSON, a missing or unknown `status`, or
  * a record for another upload are rejected (the caller reports them and reads on); numbers
- * that are absurd are clamped, fields of the wrong type are treated as absent.
+ * that are absurd are clamped, fields of the wrong type are treated as absent, and every text
+ * is clipped: filename and error to {@link MAX_TEXT} characters, dates to {@link MAX_DATE}.
  */
 export function parseProgress(data: string, uploadId: string): ParsedProgress {
   let raw: unknown;
@@ -38,22 +43,30 @@ export function parseProgress(data: string, uploadId: string): ParsedProgress {
   }
   const r = raw as Record<string, unknown>;
   if (r.upload_id !== undefined && r.upload_id !== null && r.upload_id !== uploadId) {
-    return {ok: false, foreign: true, reason: `the record is for upload "${String(r.upload_id)}"`};
+    return {
+      ok: false,
+      foreign: true,
+      reason: `the record is for upload "${clip(String(r.upload_id))}"`,
+    };
   }
   if (typeof r.status !== 'string' || !STATUSES.has(r.status)) {
-    return {ok: false, foreign: false, reason: `unknown status ${JSON.stringify(r.status)}`};
+    return {
+      ok: false,
+      foreign: false,
+      reason: `unknown status ${clip(JSON.stringify(r.status) ?? 'undefined')}`,
+    };
   }
   return {
     ok: true,
     record: {
       status: r.status as UploadStatus,
-      filename: typeof r.filename === 'string' ? clip(r.filename) : undefined,
+      filename: typeof r.filename === 'string' ? clip(r.filename, MAX_TEXT) : undefined,
       total_bytes: byteCount(r.total_bytes),
       uploaded_bytes: byteCount(r.uploaded_bytes),
       progress_percentage: percentage(r.progress_percentage),
       error: errorText(r.error),
-      started_at: optionalString(r.started_at),
-      completed_at: optionalString(r.completed_at),
+      started_at: optionalDate(r.started_at),
+      completed_at: optionalDate(r.completed_at),
     },
   };
 }
@@ -131,16 +144,10 @@ export function failedProgress(
 }
 
 function sameProgress(a: UploadProgress, b: UploadProgress): boolean {
-  return (
-    a.status === b.status &&
-    a.uploaded_bytes === b.uploaded_bytes &&
-    a.total_bytes === b.total_bytes &&
-    a.progress_percentage === b.progress_percentage &&
-    a.filename === b.filename &&
-    a.error === b.error &&
-    a.started_at === b.started_at &&
-    a.completed_at === b.completed_at
-  );
+  // Both are built by mergeProgress, with the same fields.
+  for (const key in b)
+    if (a[key as keyof UploadProgress] !== b[key as keyof UploadProgress]) return false;
+  return true;
 }
 
 /** A finite, non-negative integer no larger than `Number.MAX_SAFE_INTEGER`, or undefined. */
@@ -157,22 +164,18 @@ function percentage(value: unknown): number | undefined {
 
 function errorText(value: unknown): string | null | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'string') return value ? clip(value) : null;
+  if (typeof value === 'string') return value ? clip(value, MAX_TEXT) : null;
   if (
     value &&
     typeof value === 'object' &&
     typeof (value as {message?: unknown}).message === 'string'
   ) {
-    return clip((value as {message: string}).message);
+    return clip((value as {message: string}).message, MAX_TEXT);
   }
   return null;
 }
 
-function optionalString(value: unknown): string | null | undefined {
+function optionalDate(value: unknown): string | null | undefined {
   if (value === undefined) return undefined;
-  return typeof value === 'string' ? value : null;
-}
-
-function clip(value: string): string {
-  return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT - 1)}…` : value;
+  return typeof value === 'string' ? clip(value, MAX_DATE) : null;
 }

@@ -1,6 +1,14 @@
 import {systemClock, type Clock} from '../clock.js';
 import {getSharedConnectionBudget, type ConnectionBudget} from '../budget/connection-budget.js';
-import {resolveRetryOptions, type ResolvedRetryOptions} from '../transport/retry-policy.js';
+import {
+  COUNT,
+  DELAY,
+  isCount,
+  isDelay,
+  must,
+  resolveRetryOptions,
+  type ResolvedRetryOptions,
+} from '../transport/retry-policy.js';
 import type {HeadersOption, ProgressOptions} from '../types.js';
 
 /** The seed's endpoint. */
@@ -27,6 +35,7 @@ export interface ResolvedOptions {
   credentials: RequestCredentials | undefined;
   signal: AbortSignal | undefined;
   idleTimeout: number;
+  connectTimeout: number;
   maxEventSize: number;
   /** `undefined`: the budget's protocol-aware default for the origin. */
   maxConnections: number | undefined;
@@ -38,19 +47,18 @@ export interface ResolvedOptions {
 
 /** Fills in defaults; throws a `RangeError`/`TypeError` for options that cannot work. */
 export function resolveOptions(options: ProgressOptions & AdvancedOptions = {}): ResolvedOptions {
-  const idleTimeout = options.idleTimeout ?? 45_000;
-  if (!(idleTimeout >= 0) || !Number.isFinite(idleTimeout)) {
-    throw new RangeError(
-      `idleTimeout must be a finite number >= 0 (0 turns it off), got ${idleTimeout}.`,
-    );
-  }
-  const maxEventSize = options.maxEventSize ?? 1_048_576;
-  if (!Number.isInteger(maxEventSize) || maxEventSize < 1) {
-    throw new RangeError(`maxEventSize must be a positive integer, got ${maxEventSize}.`);
-  }
-  const maxConnections = options.maxConnections;
-  if (maxConnections !== undefined && !(Number.isInteger(maxConnections) && maxConnections > 0)) {
-    throw new RangeError(`maxConnections must be a positive integer, got ${maxConnections}.`);
+  const {
+    idleTimeout = 45_000,
+    connectTimeout = 120_000,
+    maxEventSize = 1_048_576,
+    maxConnections,
+  } = options;
+  must(isDelay(idleTimeout), 'idleTimeout', idleTimeout, `${DELAY}; 0 turns it off`);
+  must(isDelay(connectTimeout), 'connectTimeout', connectTimeout, `${DELAY}; 0 turns it off`);
+  must(isCount(maxEventSize), 'maxEventSize', maxEventSize, COUNT);
+  // Left undefined: the budget applies its protocol-aware default for the origin.
+  if (maxConnections !== undefined) {
+    must(isCount(maxConnections), 'maxConnections', maxConnections, COUNT);
   }
   const template = options.progressUrl ?? DEFAULT_PROGRESS_URL;
   if (typeof template !== 'string' && typeof template !== 'function') {
@@ -63,6 +71,7 @@ export function resolveOptions(options: ProgressOptions & AdvancedOptions = {}):
     credentials: options.credentials,
     signal: options.signal,
     idleTimeout,
+    connectTimeout,
     maxEventSize,
     maxConnections,
     retry: resolveRetryOptions(options.retry),
@@ -70,6 +79,18 @@ export function resolveOptions(options: ProgressOptions & AdvancedOptions = {}):
     random: options.random ?? Math.random,
     budget: options.connectionBudget ?? getSharedConnectionBudget(),
   };
+}
+
+/**
+ * Why an id cannot be asked for, or `undefined` when it can. Empty ids and dot segments
+ * would address the parent paths of the progress URL (`/api/files/progress/..` is
+ * `/api/files/`) with the page's headers and cookies; URL parsers and many servers take
+ * `%2e` for a dot, and some decode twice, so every spelling is refused.
+ */
+export function refuseId(uploadId: string): string | undefined {
+  return /^(?:\.|%(?:25)*2e){0,2}$/i.test(uploadId)
+    ? `Upload id ${JSON.stringify(uploadId)} is empty or a dot segment: not requested.`
+    : undefined;
 }
 
 /**
@@ -90,6 +111,10 @@ export async function buildHeaders(
 ): Promise<Headers> {
   const headers = new Headers(typeof option === 'function' ? await option() : option);
   headers.set('Accept', 'text/event-stream');
-  if (lastEventId) headers.set('Last-Event-ID', lastEventId);
+  // Headers carry bytes: the id's UTF-8 bytes, one per code unit, as EventSource sends them
+  // (a character above U+00FF would make `set` throw).
+  if (lastEventId) {
+    headers.set('Last-Event-ID', String.fromCharCode(...new TextEncoder().encode(lastEventId)));
+  }
   return headers;
 }

@@ -5,20 +5,17 @@ import {UploadProgressError} from '../errors.js';
 import {failedProgress, mergeProgress, parseProgress} from './normalize-progress.js';
 import {
   buildHeaders,
+  refuseId,
   resolveOptions,
   type AdvancedOptions,
   type ResolvedOptions,
 } from './resolve-options.js';
-import {reconnectDelay} from '../transport/retry-policy.js';
-import {readEventStream, type AttemptResult} from '../transport/sse-connection.js';
+import {ReconnectPolicy} from '../transport/retry-policy.js';
+import {readEventStream, STOPPED, type AttemptResult} from '../transport/sse-connection.js';
 import type {ConnectionState, ProgressOptions, UploadProgress} from '../types.js';
 
-/**
- * A connection that stayed open this long after delivering a record counts as healthy
- * even if nothing changed (a proxy cutting idle connections, say), so the next
- * reconnection starts from the shortest delay again.
- */
-const HEALTHY_AFTER_MS = 10_000;
+/** Longest `id:` sent back as `Last-Event-ID`; a longer one is not kept. */
+const MAX_EVENT_ID = 1024;
 
 /** Options of {@link UploadProgressStream}. */
 export interface UploadProgressStreamOptions extends ProgressOptions, AdvancedOptions {
@@ -68,6 +65,8 @@ export class UploadProgressStream extends EventTarget {
   readonly #known: UploadProgressStreamOptions['known'];
   readonly #url: string;
   readonly #origin: string;
+  /** Why the id is never requested, if it is not. */
+  readonly #refused: string | undefined;
   readonly #listeners = new Set<Listener>();
   readonly #listenedTypes = new Set<string>();
   /** Aborted by `close()`: ends reading, sleeping and waiting at once. */
@@ -79,25 +78,25 @@ export class UploadProgressStream extends EventTarget {
   #ticket: ConnectionTicket | undefined;
   #wake: ((granted: boolean) => void) | undefined;
   #lastEventId: string | undefined;
-  #serverRetry: number | undefined;
   #attempts = 0;
-  #failures = 0;
   #closed = false;
   #onSignalAbort: (() => void) | undefined;
 
   /**
-   * @param uploadId - an id from the server's `upload_ids`
-   * @throws TypeError for an empty id; RangeError for options that cannot work
+   * @param uploadId - an id from the server's `upload_ids`; an empty or dot-segment id
+   *   (`.`, `..`, `%2e`…) is never requested: the stream ends `failed` (kind `invalid-id`)
+   * @throws TypeError for an id that is not a string; RangeError for options that cannot work
    */
   constructor(uploadId: string, options: UploadProgressStreamOptions = {}) {
     super();
-    if (typeof uploadId !== 'string' || uploadId === '') {
-      throw new TypeError(`uploadId must be a non-empty string, got ${JSON.stringify(uploadId)}.`);
+    if (typeof uploadId !== 'string') {
+      throw new TypeError(`uploadId must be a string, got ${JSON.stringify(uploadId)}.`);
     }
     this.uploadId = uploadId;
     this.#options = resolveOptions(options);
     this.#known = options.known;
-    this.#url = this.#options.urlFor(uploadId);
+    this.#refused = refuseId(uploadId);
+    this.#url = this.#refused ? '' : this.#options.urlFor(uploadId);
     this.#origin = originOf(this.#url);
     const {signal} = this.#options;
     if (signal) {
@@ -156,8 +155,8 @@ export class UploadProgressStream extends EventTarget {
     if (this.#closed) return;
     this.#closed = true;
     this.#listeners.clear();
-    this.#closer.abort();
-    this.#attemptController?.abort();
+    this.#closer.abort(STOPPED);
+    this.#attemptController?.abort(STOPPED);
     this.#releaseSlot();
     this.#wake?.(false);
     if (this.#onSignalAbort)
@@ -176,16 +175,22 @@ export class UploadProgressStream extends EventTarget {
   }
 
   async #run(): Promise<void> {
-    const {retry, clock} = this.#options;
+    const {retry, clock, random} = this.#options;
+    if (this.#refused) {
+      const error = new UploadProgressError('invalid-id', this.#refused, {uploadId: this.uploadId});
+      this.#report(error);
+      return this.#fail(error, error.message);
+    }
+    const policy = new ReconnectPolicy(retry, random);
     while (!this.#closed) {
       // close() may come between the grant and this continuation.
       if (!(await this.#acquireSlot()) || this.#closed) return this.#releaseSlot();
       this.#attempts++;
       this.#setState('connecting');
+      policy.attempted(clock.now());
       const attempt = new AbortController();
       this.#attemptController = attempt;
-      let delivered = false;
-      let changed = false;
+      let contact = false;
       let openedAt: number | undefined;
       const result = await this.#connect(attempt.signal, {
         onOpen: () => {
@@ -193,14 +198,10 @@ export class UploadProgressStream extends EventTarget {
           this.#setState('open');
         },
         onEvent: (event) => {
-          const outcome = this.#handleEvent(event);
-          delivered ||= outcome !== 'skipped';
-          changed ||= outcome === 'changed';
-          if (this.#isSettled()) attempt.abort();
+          contact = this.#handleEvent(event) || contact;
+          if (this.#isSettled()) attempt.abort(STOPPED);
         },
-        onRetry: (ms) => {
-          this.#serverRetry = ms;
-        },
+        onRetry: (ms) => policy.serverRetry(ms),
       });
       this.#attemptController = undefined;
       this.#releaseSlot();
@@ -218,27 +219,21 @@ export class UploadProgressStream extends EventTarget {
       this.#report(error);
       if (error.final) return this.#fail(error, error.message);
 
-      const healthy =
-        changed ||
-        (delivered && openedAt !== undefined && clock.now() - openedAt >= HEALTHY_AFTER_MS);
-      this.#failures = healthy ? 1 : this.#failures + 1;
-      if (this.#failures >= retry.maxAttempts) {
+      const delay = policy.next(clock.now(), {
+        contact,
+        lived: openedAt === undefined ? 0 : clock.now() - openedAt,
+        retryAfter: error.retryAfter,
+      });
+      if (delay === undefined) {
         const spent = new UploadProgressError(
           'retries-exhausted',
-          `Lost contact with the server after ${this.#failures} attempts (${error.message.replace(/;? ?reconnecting\.?$|;? ?retrying\.?$/, '')}).`,
+          `Lost contact with the server after ${policy.failures} attempts (${error.message.replace(/;? ?reconnecting\.?$|;? ?retrying\.?$/, '')}).`,
           {uploadId: this.uploadId, attempt: this.#attempts, status: error.status, cause: error},
         );
         this.#report(spent);
         return this.#fail(spent, spent.message);
       }
       this.#setState('retrying');
-      const delay = reconnectDelay(
-        this.#failures,
-        retry,
-        this.#serverRetry,
-        error.retryAfter,
-        this.#options.random(),
-      );
       if (!(await sleep(clock, delay, this.#closer.signal))) return;
     }
   }
@@ -272,6 +267,7 @@ export class UploadProgressStream extends EventTarget {
         credentials: this.#options.credentials,
         signal,
         idleTimeout: this.#options.idleTimeout,
+        connectTimeout: this.#options.connectTimeout,
         maxEventSize: this.#options.maxEventSize,
         clock: this.#options.clock,
         uploadId: this.uploadId,
@@ -281,12 +277,13 @@ export class UploadProgressStream extends EventTarget {
     );
   }
 
-  #handleEvent(event: EventSourceMessage): 'skipped' | 'same' | 'changed' {
-    if (this.#closed || this.#isSettled()) return 'skipped';
-    if (event.id !== undefined) this.#lastEventId = event.id;
+  /** Takes one event; true when it was a valid record of this upload (changed or not). */
+  #handleEvent(event: EventSourceMessage): boolean {
+    if (this.#closed || this.#isSettled()) return false;
+    if (event.id !== undefined && event.id.length <= MAX_EVENT_ID) this.#lastEventId = event.id;
     // Named `progress` events (the seed) and unnamed ones (`message`) carry records.
     if (event.event !== undefined && event.event !== 'progress' && event.event !== 'message') {
-      return 'skipped';
+      return false;
     }
     const parsed = parseProgress(event.data, this.uploadId);
     if (!parsed.ok) {
@@ -297,12 +294,11 @@ export class UploadProgressStream extends EventTarget {
           {uploadId: this.uploadId, attempt: this.#attempts, data: event.data.slice(0, 200)},
         ),
       );
-      return 'skipped';
+      return false;
     }
     const next = mergeProgress(this.#progress, parsed.record, this.uploadId);
-    if (next === this.#progress) return 'same';
-    this.#setProgress(next, null);
-    return 'changed';
+    if (next !== this.#progress) this.#setProgress(next, null);
+    return true;
   }
 
   #acquireSlot(): Promise<boolean> {

@@ -38,19 +38,12 @@ export function classifyResponse(
       base,
     );
   }
-  if (status === 401) {
+  if (status === 401 || status === 403) {
+    const signedIn = status === 403;
     return new UploadProgressError(
-      'unauthorized',
-      `Not signed in: the server refused the progress request (HTTP 401).${said} Sign in again; ` +
-        `check the headers or credentials option.`,
-      base,
-    );
-  }
-  if (status === 403) {
-    return new UploadProgressError(
-      'forbidden',
-      `Not allowed: the server refused the progress request (HTTP 403).${said} Check the headers ` +
-        `or credentials option.`,
+      signedIn ? 'forbidden' : 'unauthorized',
+      `${signedIn ? 'Not allowed' : 'Not signed in'}: the server refused the progress request ` +
+        `(HTTP ${status}).${said} Check the headers or credentials option.`,
       base,
     );
   }
@@ -135,6 +128,7 @@ function extractMessage(text: string): string | undefined {
   }
 }
 
-function clip(value: string): string {
-  return value.length > 200 ? `${value.slice(0, 199)}…` : value;
+/** `value`, cut to `max` characters with an ellipsis. */
+export function clip(value: string, max = 200): string {
+  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
 }

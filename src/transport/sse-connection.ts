@@ -1,7 +1,13 @@
 import {createParser, type EventSourceMessage} from 'eventsource-parser';
 import {classifyResponse, readServerMessage} from './classify-response.js';
 import type {Clock} from '../clock.js';
-import {UploadProgressError} from '../errors.js';
+import {UploadProgressError, type UploadProgressErrorKind} from '../errors.js';
+
+/**
+ * The reason every controller of the SDK is aborted with. A plain value: `abort()` without
+ * one builds a `DOMException` (with its stack) per stream, even for streams that end well.
+ */
+export const STOPPED = 'upload-progress: stopped';
 
 /** One connection attempt's settings. */
 export interface AttemptOptions {
@@ -11,9 +17,13 @@ export interface AttemptOptions {
   credentials: RequestCredentials | undefined;
   /** Aborted by the owner to stop reading (a terminal record arrived, or `close()`). */
   signal: AbortSignal;
+  /** Silence allowed once the server has answered; `0`: no limit. */
   idleTimeout: number;
+  /** Time allowed until the server answers (its headers); `0`: no limit. */
+  connectTimeout?: number | undefined;
   maxEventSize: number;
   clock: Clock;
+  /** For the errors' context; a multiplexed reader may pass a label of its own. */
   uploadId: string;
   attempt: number;
 }
@@ -23,7 +33,7 @@ export interface AttemptCallbacks {
   /** The answer is a usable event stream. */
   onOpen(): void;
   onEvent(event: EventSourceMessage): void;
-  /** The server's `retry:` field, in ms. */
+  /** The server's `retry:` field, in ms (as sent: the retry policy bounds it). */
   onRetry(ms: number): void;
 }
 
@@ -34,8 +44,17 @@ export type AttemptResult =
 /**
  * Opens one event stream with `fetch` and reads it to its end: the body decoded as
  * streamed UTF-8 (a character split across chunks arrives whole; the BOM is dropped),
- * parsed by eventsource-parser (CR, LF and CRLF, comments, `id:`, `retry:`), with a bound
- * on what one event may buffer and a watchdog for silence.
+ * parsed by eventsource-parser (CR, LF and CRLF, comments, `id:`, `retry:`).
+ *
+ * What a server cannot do to it:
+ * - redirect it: redirects are not followed (`redirect: 'manual'`), so the headers and
+ *   cookies go to the progress URL only, and a redirected answer is refused (kind
+ *   `redirected`), also when an injected `fetch` followed the redirect itself;
+ * - make it buffer or take an event larger than `maxEventSize` (id, type and data counted),
+ *   however the bytes are chunked;
+ * - hold it: one timer per connection, `connectTimeout` until the server answers (time queued
+ *   in the browser counts here, never as silence), then `idleTimeout` of silence, checked
+ *   against the time of the last chunk (no timer re-armed per chunk).
  *
  * Never throws: every way it can end is a value, classified in one place.
  *
@@ -45,43 +64,61 @@ export async function readEventStream(
   options: AttemptOptions,
   callbacks: AttemptCallbacks,
 ): Promise<AttemptResult> {
-  const {signal, clock, idleTimeout, uploadId, attempt} = options;
+  const {signal, clock, idleTimeout, uploadId, attempt, maxEventSize} = options;
+  const connectTimeout = options.connectTimeout ?? 0;
   if (signal.aborted) return {kind: 'stopped'};
 
   const controller = new AbortController();
-  const stop = () => controller.abort();
-  signal.addEventListener('abort', stop, {once: true});
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  // Cancel the body ourselves: a fetch wrapper or polyfill may not tie its body to the
+  // Cancel the body ourselves too: a fetch wrapper or polyfill may not tie its body to the
   // signal, and a read that never settles would hold the connection forever.
-  controller.signal.addEventListener('abort', () => void reader?.cancel().catch(() => undefined), {
-    once: true,
-  });
+  const stop = () => {
+    controller.abort(STOPPED);
+    void reader?.cancel().catch(() => undefined);
+  };
+  signal.addEventListener('abort', stop, {once: true});
 
-  let idle = false;
+  let timedOut: 'idle-timeout' | 'connect-timeout' | undefined;
   let tooLarge = false;
+  let answered = false;
+  let lastData = clock.now();
   let timer: unknown;
-  const armWatchdog = () => {
-    if (!(idleTimeout > 0)) return;
+  // One timer per connection: until the answer it is the connect deadline; after, it wakes
+  // when the silence could have reached idleTimeout and re-arms for the rest if data came.
+  const watch = (ms: number) => {
     clock.clearTimeout(timer);
-    timer = clock.setTimeout(() => {
-      idle = true;
-      controller.abort();
-    }, idleTimeout);
+    timer = ms > 0 ? clock.setTimeout(check, ms) : undefined;
+  };
+  const check = () => {
+    const left = answered ? lastData + idleTimeout - clock.now() : 0;
+    if (left > 0) return watch(left);
+    timedOut = answered ? 'idle-timeout' : 'connect-timeout';
+    stop();
   };
 
-  let finished = false;
   const context = {uploadId, attempt};
+  const error = (
+    kind: UploadProgressErrorKind,
+    message: string,
+    cause?: unknown,
+    status?: number,
+  ): AttemptResult => ({
+    kind: 'error',
+    error: new UploadProgressError(kind, message, {...context, cause, status}),
+  });
   const interrupted = (cause: unknown): AttemptResult => {
     if (signal.aborted) return {kind: 'stopped'};
     if (tooLarge) {
       return error(
         'event-too-large',
-        `An event exceeded ${options.maxEventSize} characters without ending; reconnecting.`,
+        `An event exceeded ${maxEventSize} characters; reconnecting.`,
       );
     }
-    if (idle) {
-      return error('idle-timeout', `No data from the server for ${idleTimeout} ms; reconnecting.`);
+    if (timedOut === 'idle-timeout') {
+      return error(timedOut, `No data from the server for ${idleTimeout} ms; reconnecting.`);
+    }
+    if (timedOut) {
+      return error(timedOut, `No answer from the server in ${connectTimeout} ms; reconnecting.`);
     }
     return error(
       'network',
@@ -91,16 +128,9 @@ export async function readEventStream(
       cause,
     );
   };
-  const error = (
-    kind: 'event-too-large' | 'idle-timeout' | 'network' | 'stream-ended',
-    message: string,
-    cause?: unknown,
-  ): AttemptResult => ({
-    kind: 'error',
-    error: new UploadProgressError(kind, message, {...context, cause}),
-  });
 
-  armWatchdog();
+  let finished = false;
+  watch(connectTimeout);
   try {
     let response: Response;
     // Called as a plain function: `window.fetch` throws "Illegal invocation" when called
@@ -112,10 +142,24 @@ export async function readEventStream(
         headers: options.headers,
         credentials: options.credentials,
         cache: 'no-store',
+        redirect: 'manual',
         signal: controller.signal,
       });
     } catch (cause) {
       return interrupted(cause);
+    }
+    if (controller.signal.aborted) return interrupted(undefined);
+
+    const elsewhere = redirectOf(response);
+    if (elsewhere !== undefined) {
+      void response.body?.cancel().catch(() => undefined);
+      return error(
+        'redirected',
+        `The progress URL redirected${elsewhere && ` to ${elsewhere.slice(0, 200)}`}: not ` +
+          `followed. Point progressUrl at the final URL.`,
+        undefined,
+        response.status || undefined,
+      );
     }
 
     let problem = classifyResponse(response, uploadId, attempt, clock.now());
@@ -132,21 +176,33 @@ export async function readEventStream(
       return error('stream-ended', 'The server answered with an empty event stream; reconnecting.');
     }
 
-    armWatchdog();
+    answered = true;
+    lastData = clock.now();
+    watch(idleTimeout);
     callbacks.onOpen();
     const parser = createParser({
       onEvent: (event) => {
-        if (!controller.signal.aborted) callbacks.onEvent(event);
+        if (controller.signal.aborted) return;
+        // eventsource-parser bounds what it buffers across chunks only: an event that
+        // arrives whole in one chunk is checked here.
+        if (
+          event.data.length + (event.id?.length ?? 0) + (event.event?.length ?? 0) >
+          maxEventSize
+        ) {
+          tooLarge = true;
+          return stop();
+        }
+        callbacks.onEvent(event);
       },
       onRetry: (ms) => callbacks.onRetry(ms),
       onError: (parseError) => {
         // Unknown fields and bad `retry:` values are ignored, as the spec says.
         if (parseError.type === 'max-buffer-size-exceeded') {
           tooLarge = true;
-          controller.abort();
+          stop();
         }
       },
-      maxBufferSize: options.maxEventSize,
+      maxBufferSize: maxEventSize,
     });
     const decoder = new TextDecoder();
     reader = response.body.getReader();
@@ -154,7 +210,7 @@ export async function readEventStream(
       const {done, value} = await reader.read();
       if (controller.signal.aborted) return interrupted(undefined);
       if (done) break;
-      armWatchdog();
+      lastData = clock.now();
       parser.feed(decoder.decode(value, {stream: true}));
       if (controller.signal.aborted) return interrupted(undefined);
     }
@@ -167,9 +223,21 @@ export async function readEventStream(
   } finally {
     clock.clearTimeout(timer);
     signal.removeEventListener('abort', stop);
-    if (!finished) {
-      controller.abort();
-      void reader?.cancel().catch(() => undefined);
-    }
+    if (!finished) stop();
   }
+}
+
+/**
+ * Where an answer says it was redirected: `undefined` for an answer from the URL asked,
+ * else the target when visible (`''` when not: browsers hide it behind an opaque redirect).
+ *
+ * Three signs, for three kinds of `fetch`: an opaque redirect (browsers, with
+ * `redirect: 'manual'`), a 3xx status with its `Location` (Node), and `redirected` (a `fetch`
+ * wrapper that followed the redirect anyway).
+ */
+function redirectOf(response: Response): string | undefined {
+  if (response.type === 'opaqueredirect' || ((response.status / 100) | 0) === 3) {
+    return response.headers.get('location') ?? '';
+  }
+  return response.redirected ? response.url : undefined;
 }
