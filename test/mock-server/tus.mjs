@@ -52,7 +52,8 @@ export const PROCESSING_ID_HEADER = 'Upload-Progress-Id';
  * }} context The session store processing goes to, and the server's default switches.
  */
 export function createTusBackend({store, switches}) {
-  const directory = mkdtempSync(join(tmpdir(), 'upload-progress-tus-'));
+  /** Made at the first tus request: most mock servers of a test run never see one. */
+  let directory = '';
   /** @type {Map<string, TusUploadStats & {cutAt: number[], mock: object}>} */
   let uploads = new Map();
   let received = 0;
@@ -61,6 +62,9 @@ export function createTusBackend({store, switches}) {
   const inFlight = new Map();
 
   class CountingStore extends FileStore {
+    /** The folder exists already (made synchronously above): no mkdir left running at close. */
+    checkOrCreateDirectory() {}
+
     /**
      * @param {import('node:stream').Readable} readable
      * @param {string} id
@@ -95,52 +99,62 @@ export function createTusBackend({store, switches}) {
     }
   }
 
-  const tus = new Server({
-    path: TUS_PATH,
-    datastore: new CountingStore({directory}),
-    relativeLocation: true,
-    exposedHeaders: [PROCESSING_ID_HEADER],
-    async onUploadCreate(_req, upload) {
-      const metadata = upload.metadata ?? {};
-      /** @type {object} */
-      let mock = {};
-      if (metadata.mock) {
-        try {
-          mock = JSON.parse(metadata.mock);
-        } catch {
-          throw {status_code: 400, body: 'Invalid "mock" metadata: not JSON\n'};
+  const make = () =>
+    new Server({
+      path: TUS_PATH,
+      datastore: new CountingStore({
+        directory: (directory = mkdtempSync(join(tmpdir(), 'upload-progress-tus-'))),
+      }),
+      relativeLocation: true,
+      exposedHeaders: [PROCESSING_ID_HEADER],
+      async onUploadCreate(_req, upload) {
+        const metadata = upload.metadata ?? {};
+        /** @type {object} */
+        let mock = {};
+        if (metadata.mock) {
+          try {
+            mock = JSON.parse(metadata.mock);
+          } catch {
+            throw {status_code: 400, body: 'Invalid "mock" metadata: not JSON\n'};
+          }
         }
-      }
-      const {cutAt = [], ...processing} = /** @type {{cutAt?: number[]}} */ (mock);
-      try {
-        parseMockField(JSON.stringify(processing));
-      } catch (error) {
-        if (!(error instanceof SwitchError)) throw error;
-        throw {status_code: 400, body: `Invalid "mock" metadata: ${error.message}\n`};
-      }
-      counts.created++;
-      uploads.set(upload.id, {
-        filename: metadata.filename ?? 'file',
-        size: upload.size ?? 0,
-        received: 0,
-        patches: 0,
-        cuts: 0,
-        processingId: null,
-        terminated: false,
-        cutAt: Array.isArray(cutAt) ? cutAt.filter((n) => typeof n === 'number') : [],
-        mock: processing,
-      });
-      return {};
-    },
-    async onUploadFinish(_req, upload) {
-      return {headers: {[PROCESSING_ID_HEADER]: startProcessing(upload.id, upload.size ?? 0)}};
-    },
-  });
-  tus.on('POST_TERMINATE', (_req, _res, id) => {
-    counts.terminated++;
-    const upload = uploads.get(id);
-    if (upload) upload.terminated = true;
-  });
+        const {cutAt = [], ...processing} = /** @type {{cutAt?: number[]}} */ (mock);
+        try {
+          parseMockField(JSON.stringify(processing));
+        } catch (error) {
+          if (!(error instanceof SwitchError)) throw error;
+          throw {status_code: 400, body: `Invalid "mock" metadata: ${error.message}\n`};
+        }
+        counts.created++;
+        uploads.set(upload.id, {
+          filename: metadata.filename ?? 'file',
+          size: upload.size ?? 0,
+          received: 0,
+          patches: 0,
+          cuts: 0,
+          processingId: null,
+          terminated: false,
+          cutAt: Array.isArray(cutAt) ? cutAt.filter((n) => typeof n === 'number') : [],
+          mock: processing,
+        });
+        return {};
+      },
+      async onUploadFinish(_req, upload) {
+        return {headers: {[PROCESSING_ID_HEADER]: startProcessing(upload.id, upload.size ?? 0)}};
+      },
+    });
+  /** @type {Server | undefined} */
+  let tus;
+  const server = () => {
+    if (tus) return tus;
+    tus = make();
+    tus.on('POST_TERMINATE', (_req, _res, id) => {
+      counts.terminated++;
+      const upload = uploads.get(id);
+      if (upload) upload.terminated = true;
+    });
+    return tus;
+  };
 
   /**
    * Once per upload: its processing session, as for a multipart upload.
@@ -180,7 +194,7 @@ export function createTusBackend({store, switches}) {
           if (inFlight.get(id) === req) inFlight.delete(id);
         });
       }
-      await tus.handle(req, res);
+      await server().handle(req, res);
     },
     /** @returns {TusStats} */
     stats() {
@@ -199,7 +213,7 @@ export function createTusBackend({store, switches}) {
     },
     close() {
       for (const req of inFlight.values()) req.socket.destroy();
-      rmSync(directory, {recursive: true, force: true});
+      if (directory) rmSync(directory, {recursive: true, force: true});
     },
   };
 }
