@@ -1,6 +1,6 @@
 import {originOf} from '../budget/connection-budget.js';
 import {defaultMaxConnections} from '../budget/default-connections.js';
-import type {ResolvedOptions} from '../stream/resolve-options.js';
+import {refuseId, type ResolvedOptions} from '../stream/resolve-options.js';
 import {
   UploadProgressStream,
   type UploadProgressStreamOptions,
@@ -133,7 +133,8 @@ export class FollowQueue {
         return;
       }
       const base = this.#multiplexUrl;
-      const url = base ?? this.#resolved.urlFor(first);
+      // A refused id (empty, a dot segment) is never put in a URL, not even to find its origin.
+      const url = base ?? (refuseId(first) ? '' : this.#resolved.urlFor(first));
       const window = this.#resolved.maxConnections ?? defaultMaxConnections(originOf(url));
       if (this.#running >= window) return;
       this.#running++;

@@ -3,18 +3,15 @@ import {sleep} from '../clock.js';
 import {originOf, type ConnectionTicket} from '../budget/connection-budget.js';
 import {UploadProgressError} from '../errors.js';
 import {failedProgress, mergeProgress, parseProgress} from '../stream/normalize-progress.js';
-import {buildHeaders, type ResolvedOptions} from '../stream/resolve-options.js';
+import {buildHeaders, MAX_EVENT_ID, type ResolvedOptions} from '../stream/resolve-options.js';
 import {
   multiplexedUrl,
   NO_MULTIPLEX_STATUSES,
   routeOf,
 } from '../transport/multiplexed-connection.js';
-import {reconnectDelay} from '../transport/retry-policy.js';
-import {readEventStream, type AttemptResult} from '../transport/sse-connection.js';
+import {ReconnectPolicy} from '../transport/retry-policy.js';
+import {readEventStream, STOPPED, type AttemptResult} from '../transport/sse-connection.js';
 import type {ConnectionState, UploadProgress} from '../types.js';
-
-/** As for one stream: a connection open this long that delivered something was healthy. */
-const HEALTHY_AFTER_MS = 10_000;
 
 /** What a batch reports to whoever follows its uploads. */
 export interface BatchSink {
@@ -54,9 +51,7 @@ export class MultiplexedBatch {
   #ticket: ConnectionTicket | undefined;
   #wake: ((granted: boolean) => void) | undefined;
   #lastEventId: string | undefined;
-  #serverRetry: number | undefined;
   #attempts = 0;
-  #failures = 0;
 
   constructor(
     base: string,
@@ -89,9 +84,12 @@ export class MultiplexedBatch {
   }
 
   async #run(): Promise<void> {
-    const {clock, retry, budget} = this.#options;
+    const {clock, retry, random, budget} = this.#options;
     const closed = this.#closer.signal;
     const origin = originOf(this.#base);
+    // The same policy as one stream's: no server pushes it outside its floor, cap and
+    // attempts per minute.
+    const policy = new ReconnectPolicy(retry, random);
     while (!closed.aborted) {
       const granted = await new Promise<boolean>((resolve) => {
         this.#wake = resolve;
@@ -102,11 +100,11 @@ export class MultiplexedBatch {
       if (!granted || closed.aborted) return this.#release();
       this.#attempts++;
       this.#state('connecting');
+      policy.attempted(clock.now());
       const attempt = new AbortController();
-      const stop = () => attempt.abort();
+      const stop = () => attempt.abort(STOPPED);
       closed.addEventListener('abort', stop);
-      let changed = false;
-      let delivered = false;
+      let contact = false;
       let openedAt: number | undefined;
       const result = await this.#connect(attempt.signal, {
         onOpen: () => {
@@ -114,14 +112,10 @@ export class MultiplexedBatch {
           this.#state('open');
         },
         onEvent: (event) => {
-          const outcome = this.#handle(event);
-          delivered ||= outcome !== undefined;
-          changed ||= outcome === true;
-          if (this.#members.size === 0) attempt.abort();
+          contact = this.#handle(event) !== undefined || contact;
+          if (this.#members.size === 0) attempt.abort(STOPPED);
         },
-        onRetry: (ms) => {
-          this.#serverRetry = ms;
-        },
+        onRetry: (ms) => policy.serverRetry(ms),
       });
       closed.removeEventListener('abort', stop);
       this.#release();
@@ -140,24 +134,18 @@ export class MultiplexedBatch {
         return this.#sink.done([...this.#members.keys()]);
       }
       if (error.final) return this.#failAll(error.message);
-      const healthy =
-        changed ||
-        (delivered && openedAt !== undefined && clock.now() - openedAt >= HEALTHY_AFTER_MS);
-      this.#failures = healthy ? 1 : this.#failures + 1;
-      if (this.#failures >= retry.maxAttempts) {
+      const delay = policy.next(clock.now(), {
+        contact,
+        lived: openedAt === undefined ? 0 : clock.now() - openedAt,
+        retryAfter: error.retryAfter,
+      });
+      if (delay === undefined) {
         const why = error.message.replace(/;? ?(reconnecting|retrying)\.?$/, '');
         return this.#failAll(
-          `Lost contact with the server after ${this.#failures} attempts (${why}).`,
+          `Lost contact with the server after ${policy.failures} attempts (${why}).`,
         );
       }
       this.#state('retrying');
-      const delay = reconnectDelay(
-        this.#failures,
-        retry,
-        this.#serverRetry,
-        error.retryAfter,
-        this.#options.random(),
-      );
       if (!(await sleep(clock, delay, closed))) return;
     }
   }
@@ -186,6 +174,7 @@ export class MultiplexedBatch {
         credentials: this.#options.credentials,
         signal,
         idleTimeout: this.#options.idleTimeout,
+        connectTimeout: this.#options.connectTimeout,
         maxEventSize: this.#options.maxEventSize,
         clock: this.#options.clock,
         uploadId: first,
@@ -197,7 +186,7 @@ export class MultiplexedBatch {
 
   /** @returns true: a record changed; false: one of ours, nothing new; undefined: skipped */
   #handle(event: EventSourceMessage): boolean | undefined {
-    if (event.id !== undefined) this.#lastEventId = event.id;
+    if (event.id !== undefined && event.id.length <= MAX_EVENT_ID) this.#lastEventId = event.id;
     const type = event.event ?? 'message';
     if (type !== 'progress' && type !== 'message' && type !== 'missing') return undefined;
     const route = routeOf(event.data);

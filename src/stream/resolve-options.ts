@@ -104,6 +104,9 @@ function fillTemplate(template: string, uploadId: string): string {
   return `${template.replace(/\/$/, '')}/${encoded}`;
 }
 
+/** Longest `id:` sent back as `Last-Event-ID`; a longer one is not kept. */
+export const MAX_EVENT_ID = 1024;
+
 /** The headers of one connection attempt: the user's (asked afresh) plus the SSE ones. */
 export async function buildHeaders(
   option: HeadersOption | undefined,

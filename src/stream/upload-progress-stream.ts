@@ -5,6 +5,7 @@ import {UploadProgressError} from '../errors.js';
 import {failedProgress, mergeProgress, parseProgress} from './normalize-progress.js';
 import {
   buildHeaders,
+  MAX_EVENT_ID,
   refuseId,
   resolveOptions,
   type AdvancedOptions,
@@ -13,9 +14,6 @@ import {
 import {ReconnectPolicy} from '../transport/retry-policy.js';
 import {readEventStream, STOPPED, type AttemptResult} from '../transport/sse-connection.js';
 import type {ConnectionState, ProgressOptions, UploadProgress} from '../types.js';
-
-/** Longest `id:` sent back as `Last-Event-ID`; a longer one is not kept. */
-const MAX_EVENT_ID = 1024;
 
 /** Options of {@link UploadProgressStream}. */
 export interface UploadProgressStreamOptions extends ProgressOptions, AdvancedOptions {

@@ -208,6 +208,42 @@ describe('hostile servers: reconnection', () => {
     assert.equal(stream.getSnapshot()!.status, 'completed');
     assert.ok(Math.min(...delays) >= 1000, `shortest wait ${Math.min(...delays)} ms`);
   });
+  it('the multiplexed stream obeys the same policy: retry: 0 and fresh records still get at most 12 requests a minute', async () => {
+    const clock = new FakeClock();
+    let bytes = 0;
+    const server = await hostile((req, res) => {
+      bytes += 1;
+      sse(res).end('retry: 0\n\n' + recordOf('u', {uploaded_bytes: bytes}));
+    }, clock);
+    const manager = new UploadProgressManager({
+      progressUrl: `${server.base}/api/files/progress/{upload_id}`,
+      multiplexUrl: `${server.base}/api/files/progress`,
+      connectionBudget: new ConnectionBudget(),
+      random: () => 0,
+      clock,
+      retry: {initialDelay: 0, maxDelay: 0},
+    });
+    manager.track(['u']);
+    const end = clock.now() + 10 * 60_000;
+    // Each round: the last request was answered and the batch waits to reconnect; the clock
+    // jumps to the end of that wait.
+    let seen = 0;
+    while (clock.now() < end && server.requests.length < 400) {
+      await waitFor(
+        () =>
+          server.requests.length > seen &&
+          manager.getSnapshot().uploads.get('u')?.connection === 'retrying',
+        `reconnection wait ${seen + 1}`,
+      );
+      seen = server.requests.length;
+      await clock.advance(clock.pending()[0]!);
+    }
+    manager.closeAll();
+    const times = server.requests.map((r) => r.at);
+    assert.ok(server.requests.every((r) => r.url.startsWith('/api/files/progress?ids=u')));
+    assert.ok(busiestMinute(times) <= 12, `busiest minute: ${busiestMinute(times)} requests`);
+    assert.ok(times.length <= 12 * 10 + 12, `${times.length} requests in 10 simulated minutes`);
+  });
 });
 
 describe('hostile servers: redirects', () => {
