@@ -4,13 +4,20 @@
 //     (dist/adapters/*/) import the core from the package's own dist/index.js: the package
 //     has one copy of it (one connection budget, one shared manager), whichever entry a user
 //     loads first. Frameworks are peer dependencies, so they stay imports too.
-// (b) the script-tag build: one classic script (IIFE), everything bundled and minified.
+// (b) the script-tag build: one classic script, everything bundled and minified, except code a
+//     page rarely needs (`lazy` below), which goes into sibling files the script loads on
+//     first use (scripts/build/lazy-siblings.mjs). Lit's templates are minified at build time
+//     (scripts/build/minify-templates.mjs), licence texts go to a .LICENSE.txt beside each file
+//     (scripts/build/minify-chunk.mjs).
 // esbuild transpiles TypeScript and reads tsconfig.json (legacy decorators,
 // useDefineForClassFields: false); tsc only type-checks and writes .d.ts (scripts/build.mjs).
 import {readFileSync} from 'node:fs';
 import {resolve, sep} from 'node:path';
 import {nodeResolve} from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
+import {lazySiblings} from './scripts/build/lazy-siblings.mjs';
+import {minifyChunk} from './scripts/build/minify-chunk.mjs';
+import {minifyTemplates} from './scripts/build/minify-templates.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const deps = Object.keys({...pkg.dependencies, ...pkg.peerDependencies});
@@ -20,6 +27,25 @@ const coreDir = resolve('src') + sep;
 const componentsDir = resolve('components') + sep;
 
 const target = 'es2022';
+
+/**
+ * Modules the script tag loads late: each gets a sibling file `upload-progress.<name>.min.js`,
+ * and `stub` (same exports) stands in for it until then. Used by scripts/size.mjs too.
+ */
+export const lazy = [
+  {
+    module: 'src/uploading/upload-files.ts',
+    stub: 'components/script-tag/upload-files-stub.ts',
+    name: 'uploading',
+  },
+];
+
+/** The script-tag build's plugins up to the bundle (scripts/size.mjs builds with them too). */
+export const scriptTagPlugins = () => [
+  nodeResolve({browser: true, extensions}),
+  esbuild({target, tsconfig: 'tsconfig.json'}),
+  minifyTemplates(),
+];
 
 /** An import nothing resolves would become a global lookup in the IIFE: fail the build instead. */
 function onwarn(warning, warn) {
@@ -68,6 +94,7 @@ export default [
       elementsDefineTags,
       nodeResolve({extensions}),
       esbuild({target, tsconfig: 'tsconfig.json'}),
+      minifyTemplates(),
     ],
     output: {
       dir: 'dist',
@@ -84,12 +111,13 @@ export default [
     input: 'components/bundle.ts',
     onwarn,
     plugins: [
-      nodeResolve({browser: true, extensions}),
-      esbuild({target, tsconfig: 'tsconfig.json', minify: true}),
+      // First: it resolves imports of the lazy modules before node-resolve does.
+      lazySiblings({lazy, prefix: 'upload-progress'}),
+      ...scriptTagPlugins(),
+      minifyChunk({target}),
     ],
     output: {
-      file: 'dist/upload-progress.min.js',
-      format: 'iife',
+      dir: 'dist',
       sourcemap: true,
     },
   },

@@ -1,6 +1,14 @@
 // Heap per settled upload, in a fresh process (other benchmarks' leftovers would blur it):
-// 10,000 uploads each streamed to completion, a full collection before and after.
+// 10,000 uploads each streamed to completion, a full collection before and after, three ways:
+// - ids from crypto.randomUUID() made during the run (the issue's figure: a page's real cost);
+// - ids parsed from a JSON answer during the run (flat strings, as a page gets them);
+// - flat ids made before the window: what the SDK itself keeps.
+// Flat matters: V8 keeps randomUUID()'s result as a rope of ~20 pieces (~520 bytes) until
+// something flattens it, and flattening inside the window frees memory there; measured with
+// such ids made beforehand, the SDK's own figure read ~210 bytes instead of its true ~530.
 // Timestamps and names differ per upload, as they do for real, so no string is shared.
+import {spawnSync} from 'node:child_process';
+import {fileURLToPath} from 'node:url';
 import {ConnectionBudget, UploadProgressManager} from '../src/index.ts';
 
 const gc = globalThis.gc;
@@ -65,19 +73,50 @@ async function collect() {
   }
 }
 
-// Warm the code paths up first, so compiled code is not billed to the records.
-await settleAll(manager(), ['warm-1', 'warm-2', 'warm-3']);
-const ids = Array.from({length: N}, () => crypto.randomUUID());
-const m = manager();
-await collect();
-const before = process.memoryUsage().heapUsed;
-await settleAll(m, ids);
-await collect();
-const after = process.memoryUsage().heapUsed;
-if (m.getSnapshot().completed !== N) throw new Error('not every upload settled');
-console.log(
-  `heap per settled upload (${N.toLocaleString('en')} uploads, ids allocated beforehand)`,
-);
-console.log(
-  `   ${((after - before) / N).toFixed(0)} bytes per upload   (target <= 1 KiB; the seed promises ~1 KB)`,
-);
+/** Bytes of heap one settled upload keeps: `makeIds()` runs inside the measured window. */
+async function perUpload(makeIds) {
+  const m = manager();
+  await collect();
+  const before = process.memoryUsage().heapUsed;
+  await settleAll(m, makeIds());
+  await collect();
+  const after = process.memoryUsage().heapUsed;
+  if (m.getSnapshot().completed !== N) throw new Error('not every upload settled');
+  return {bytes: (after - before) / N};
+}
+
+const mode = process.argv[2];
+if (mode === 'uuid' || mode === 'sdk' || mode === 'parsed') {
+  // Warm the code paths up first, so compiled code is not billed to the records.
+  await settleAll(manager(), ['warm-1', 'warm-2', 'warm-3']);
+  const uuids = () => Array.from({length: N}, () => crypto.randomUUID());
+  const parsed = () => JSON.parse(JSON.stringify({upload_ids: uuids()})).upload_ids;
+  const made = mode === 'sdk' ? parsed() : undefined;
+  const {bytes} = await perUpload(made ? () => made : mode === 'parsed' ? parsed : uuids);
+  console.log(JSON.stringify({bytes, kept: made?.length ?? 0}));
+} else {
+  // Each figure in a process of its own: a second run in one process reads the first one's
+  // late collections as its own (measured: swapping two runs moved the figures by 170-235 bytes).
+  const measure = (which) => {
+    const child = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), which],
+      {encoding: 'utf8'},
+    );
+    if (child.status !== 0) throw new Error(`heap bench (${which}) failed: ${child.stderr}`);
+    return JSON.parse(child.stdout.trim().split('\n').pop()).bytes;
+  };
+  const counted = measure('uuid');
+  const sdk = measure('sdk');
+  const parsed = measure('parsed');
+  console.log(
+    `heap per settled upload (${N.toLocaleString('en')} uploads, each streamed to completion)`,
+  );
+  console.log(
+    `   counting the ids made in the run (randomUUID) : ${counted.toFixed(0)} bytes   (target <= 400)`,
+  );
+  console.log(`   counting the ids made in the run (JSON)       : ${parsed.toFixed(0)} bytes`);
+  console.log(
+    `   the SDK's own (flat ids made beforehand)      : ${sdk.toFixed(0)} bytes   (the seed promises ~1 KB)`,
+  );
+}

@@ -8,4 +8,5 @@ export type {
 } from './upload-progress-modal/upload-progress-modal.js';
 export {defaultStrings} from './shared/strings.js';
 export type {UploadProgressStrings} from './shared/strings.js';
-export type {ManagerLike} from './shared/manager-controller.js';
+export type {ManagerLike, UploadIds} from './shared/manager-controller.js';
+export type {UploadProgressListFilter} from './upload-progress-list/upload-progress-list.js';

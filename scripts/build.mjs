@@ -59,6 +59,9 @@ const expected = [
     `dist/adapters/${name}/index.d.ts`,
   ]),
   'dist/upload-progress.min.js',
+  'dist/upload-progress.min.js.LICENSE.txt',
+  // Loaded by the script on first use (rollup.config.mjs, `lazy`).
+  'dist/upload-progress.uploading.min.js',
   'dist/tus.js',
   'dist/upload-progress.tus.min.js',
   'custom-elements.json',

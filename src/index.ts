@@ -8,8 +8,10 @@ export {
   getUploadProgressManager,
 } from './manager/upload-progress-manager.js';
 export type {UploadProgressManagerOptions} from './manager/upload-progress-manager.js';
-export {uploadFiles, controlUpload, uploadAction} from './uploading/upload-files.js';
-export type {UploadAction, UploadFilesOptions, UploadTask} from './uploading/upload-files.js';
+export {uploadFiles} from './uploading/upload-files.js';
+export type {UploadFilesOptions, UploadTask} from './uploading/upload-files.js';
+export {controlUpload, uploadAction} from './uploading/transfer-controls.js';
+export type {UploadAction} from './uploading/transfer-controls.js';
 export {persistUploads, resumeUploads} from './uploading/upload-persistence.js';
 export type {PersistOptions, ResumeOptions, UploadStorage} from './uploading/upload-persistence.js';
 export type {

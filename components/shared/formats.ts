@@ -14,6 +14,31 @@ export interface Formats {
 
 const cache = new Map<string, Formats>();
 
+/** A byte count rounded as {@link Formats.bytes} shows it (3 figures), so equal texts share a key. */
+const shown = (value: number): number => {
+  if (value < 1000) return Math.round(value);
+  const step = 1000 ** Math.min(4, Math.floor(Math.log10(value) / 3)) / 10;
+  return Math.round(value / step) * step;
+};
+
+/**
+ * `format` with its last few hundred answers kept: `Intl` formatting was the largest single
+ * cost of a frame (~40 ms a second at 1,000 rows), and rows show the same figures frame after
+ * frame. `key` rounds the input first where the output cannot tell the difference.
+ */
+function remember(format: (value: number) => string, key = (value: number) => value) {
+  const memo = new Map<number, string>();
+  return (value: number): string => {
+    const k = key(value);
+    let text = memo.get(k);
+    if (text === undefined) {
+      if (memo.size > 500) memo.clear();
+      memo.set(k, (text = format(k)));
+    }
+    return text;
+  };
+}
+
 /** The (cached) formats of a locale; `undefined` means the browser's. */
 export function formats(locale: string | undefined): Formats {
   const key = locale ?? '';
@@ -47,16 +72,25 @@ export function formats(locale: string | undefined): Formats {
   };
   const percent = make({style: 'percent', maximumFractionDigits: 0});
   found = {
-    percent: (value) => percent.format(Math.floor(value) / 100),
-    bytes: (value) => scaled(value, ''),
-    rate: (value) => scaled(value, '-per-second'),
-    duration: (s) =>
+    percent: remember((value) => percent.format(value / 100), Math.floor),
+    bytes: remember((value) => scaled(value, ''), shown),
+    rate: remember((value) => scaled(value, '-per-second'), shown),
+    duration: remember((s) =>
       s < 60
         ? unit('second', Math.ceil(s), 0)
         : s < 3600
           ? unit('minute', Math.ceil(s / 60), 0)
           : unit('hour', s / 3600, 1),
+    ),
   };
   cache.set(key, found);
   return found;
+}
+
+/** Makes the formats a first render needs, ahead of it. */
+export function warmFormats(locale: string | undefined): void {
+  const f = formats(locale || document.documentElement.lang || undefined);
+  f.percent(0);
+  f.bytes(0);
+  f.bytes(1e6);
 }

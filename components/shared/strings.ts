@@ -56,6 +56,20 @@ export interface UploadProgressStrings {
   fileUploaded: (name: string) => string;
   /** Announcement of one failed file. */
   fileFailed: (name: string, reason: string) => string;
+  /** Uploads neither settled nor waiting, in the counts by status. */
+  inProgress: string;
+  /** One count by status: "Completed 40". */
+  count: (status: string, count: number) => string;
+  /** Accessible name of the filter buttons' group. */
+  filter: string;
+  /** The filter button showing every upload: "All (1,000)". */
+  showAll: (count: number) => string;
+  /** The filter button showing only failed uploads: "Failed (3)". */
+  showFailed: (count: number) => string;
+  /** The button that unfolds a long failure reason clamped to a few lines. */
+  more: string;
+  /** The button that folds it again. */
+  less: string;
 }
 
 const n = (value: number) => value.toLocaleString('en');
@@ -89,4 +103,11 @@ export const defaultStrings: Readonly<UploadProgressStrings> = {
     failed ? `${n(uploaded)} uploaded, ${n(failed)} failed` : `${n(uploaded)} uploaded`,
   fileUploaded: (name) => `${name} uploaded`,
   fileFailed: (name, reason) => `${name} failed: ${reason}`,
+  inProgress: 'In progress',
+  count: (status, count) => `${status} ${n(count)}`,
+  filter: 'Show',
+  showAll: (count) => `All (${n(count)})`,
+  showFailed: (count) => `Failed (${n(count)})`,
+  more: 'Read more',
+  less: 'Read less',
 };

@@ -4,49 +4,114 @@ import type {UploadEntry, UploadProgressSnapshot} from '../../src/index.js';
 export interface UploadsSummary {
   /** The ids shown, in order. */
   ids: readonly string[];
-  /** Their entries, by position (`undefined` until the manager knows the id). */
-  entries: readonly (UploadEntry | undefined)[];
   total: number;
   completed: number;
   failed: number;
+  /** Queued for a connection slot. */
+  waiting: number;
   /** Every upload completed or failed. */
   settled: boolean;
   /** Every upload completed. */
   allCompleted: boolean;
   /** Byte-weighted 0..100, as the core computes `overallPercentage`, over these ids only. */
   percent: number;
-  /**
-   * Bytes still to move, in the unit of the manager's `bytesPerSecond`: to send (files the
-   * page is sending) plus to process, over uploads not settled.
-   */
-  remainingBytes: number;
+  /** Seconds left at the manager's speed, `null` when unknown. */
+  eta: number | null;
 }
 
+/** A full refresh of "every tracked id" at least this often (ms), whatever the counts say. */
+const KEYS_MS = 1000;
+/** Up to this many tracked uploads, "every tracked id" is re-read on every frame (~0.1 ms). */
+const KEYS_EVERY_FRAME = 1000;
+
 /**
- * Folds the snapshot's entries of `ids` (all tracked uploads when `null`) into what the
- * elements show. The shared manager outlives one batch: a failure of an earlier batch must
- * not keep this one's modal open, so the sums are over these ids, not the snapshot's.
+ * Folds a snapshot into what the elements show of `ids` (all tracked uploads when `null`),
+ * without walking every upload on every frame:
+ * - when the ids are exactly the manager's tracked set (the usual case: one batch, or the
+ *   list of everything), the sums are the snapshot's own counts, O(1);
+ * - only a subset of what the manager tracks (the shared manager still holds an earlier
+ *   batch, whose failure must not keep this modal open) is summed id by id, at most once
+ *   a frame.
+ * "Every tracked id" is re-read on every frame up to a thousand uploads; beyond, when the
+ * count changes and at least once a second (an untrack and a track within one second that
+ * leave the count unchanged show a second late).
  */
-export function summarize(
-  snapshot: UploadProgressSnapshot,
-  ids: readonly string[] | null,
-): UploadsSummary {
-  const list = ids ?? [...snapshot.uploads.keys()];
-  const entries: (UploadEntry | undefined)[] = [];
+export class Summarizer {
+  #ids: readonly string[] | null | undefined;
+  #keys: readonly string[] = [];
+  #keysTotal = -1;
+  #keysAt = 0;
+  #covers = false;
+  #coversTotal = -1;
+
+  /** Forget everything (the element let go of its uploads). */
+  reset(): void {
+    this.#ids = undefined;
+    this.#keys = [];
+    this.#keysTotal = -1;
+    this.#coversTotal = -1;
+  }
+
+  view(snapshot: UploadProgressSnapshot, ids: readonly string[] | null): UploadsSummary {
+    if (ids !== this.#ids) {
+      this.#ids = ids;
+      this.#coversTotal = -1;
+    }
+    const now = performance.now();
+    let list = ids;
+    if (!list) {
+      if (
+        snapshot.total !== this.#keysTotal ||
+        snapshot.total <= KEYS_EVERY_FRAME ||
+        now - this.#keysAt > KEYS_MS
+      ) {
+        const keys = [...snapshot.uploads.keys()];
+        // The same ids keep the same array: what depends on them is not rebuilt.
+        if (keys.length !== this.#keys.length || keys.some((id, i) => id !== this.#keys[i]))
+          this.#keys = keys;
+        this.#keysTotal = snapshot.total;
+        this.#keysAt = now;
+      }
+      list = this.#keys;
+    } else if (snapshot.total !== this.#coversTotal) {
+      this.#coversTotal = snapshot.total;
+      this.#covers = list.length === snapshot.total && list.every((id) => snapshot.uploads.has(id));
+    }
+    if (!ids || this.#covers) {
+      const s = snapshot;
+      return {
+        ids: list,
+        total: s.total,
+        completed: s.completed,
+        failed: s.failed,
+        waiting: s.waiting,
+        settled: s.allSettled,
+        allCompleted: s.allCompleted,
+        percent: s.overallPercentage,
+        eta: s.etaSeconds,
+      };
+    }
+    return sum(snapshot, list);
+  }
+}
+
+/** The sums of `ids`, entry by entry. */
+function sum(snapshot: UploadProgressSnapshot, ids: readonly string[]): UploadsSummary {
   let completed = 0;
   let failed = 0;
+  let waiting = 0;
   let sized = 0;
   let sizes = 0;
   let uploaded = 0;
   let remaining = 0;
   let unknown = 0;
-  for (const id of list) {
+  for (const id of ids) {
     const entry = snapshot.uploads.get(id);
-    entries.push(entry);
     const status = entry?.progress?.status;
     const settled = status === 'completed' || status === 'failed';
     if (status === 'completed') completed++;
     else if (status === 'failed') failed++;
+    else if (!entry || entry.connection === 'waiting') waiting++;
     if (entry?.totalBytes != null) {
       const size = entry.totalBytes;
       sized++;
@@ -60,20 +125,21 @@ export function summarize(
       unknown++;
     }
   }
-  const total = list.length;
+  const total = ids.length;
   // Uploads of unknown size count as not started, sized like the mean of the known ones.
   const totalBytes = sized ? (sizes / sized) * total : 0;
   const allCompleted = total > 0 && completed === total;
+  const rate = snapshot.bytesPerSecond;
   return {
-    ids: list,
-    entries,
+    ids,
     total,
     completed,
     failed,
+    waiting,
     settled: total > 0 && completed + failed === total,
     allCompleted,
     percent: allCompleted ? 100 : totalBytes ? Math.min(99.99, (uploaded / totalBytes) * 100) : 0,
-    remainingBytes: remaining + (sized ? (sizes / sized) * unknown : 0),
+    eta: rate ? (remaining + (sized ? (sizes / sized) * unknown : 0)) / rate : null,
   };
 }
 

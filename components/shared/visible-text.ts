@@ -19,3 +19,11 @@ const HIDDEN =
 export function visibleText(text: string): string {
   return text.replace(HIDDEN, '');
 }
+
+/** An upload's name as shown and announced: the server's (or the page's) name, else its id. */
+export const displayName = (filename: string | null | undefined, id: string): string =>
+  visibleText(filename || id);
+
+/** A failed upload's reason as shown and announced. */
+export const displayReason = (error: string | null | undefined, fallback: string): string =>
+  visibleText(error || fallback);

@@ -1,5 +1,4 @@
 import {LitElement} from 'lit';
-import {property} from 'lit/decorators.js';
 import {progressBar} from '../shared/progress-bar.js';
 import styles from './upload-progress-bar.styles.js';
 
@@ -22,17 +21,24 @@ import styles from './upload-progress-bar.styles.js';
 export class UploadProgressBar extends LitElement {
   static override styles = styles;
 
+  static override properties = {
+    value: {type: Number},
+    label: {},
+    valuetext: {},
+    indeterminate: {type: Boolean, reflect: true},
+  };
+
   /** Progress, 0..100; out-of-range values are clamped and NaN counts as 0. */
-  @property({type: Number}) value = 0;
+  value = 0;
 
   /** The accessible name, for example the filename. Never the percentage. */
-  @property() label = '';
+  label = '';
 
   /** Optional `aria-valuetext`, the value in words ("45%, processing"). */
-  @property() valuetext = '';
+  valuetext = '';
 
   /** Progress unknown: no `aria-valuenow`, a moving indicator (a still one under reduced motion). */
-  @property({type: Boolean, reflect: true}) indeterminate = false;
+  indeterminate = false;
 
   override render() {
     return progressBar(this.indeterminate ? null : this.value, this.label, this.valuetext);

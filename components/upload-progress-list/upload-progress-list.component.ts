@@ -1,281 +1,430 @@
-import {html, LitElement, nothing, type PropertyValues, type TemplateResult} from 'lit';
-import {property} from 'lit/decorators.js';
+import {html, LitElement, nothing, render, type PropertyValues, type TemplateResult} from 'lit';
 import {
   controlUpload,
   getUploadProgressManager,
-  uploadAction,
+  type UploadAction,
   type UploadEntry,
+  type UploadProgressSnapshot,
 } from '../../src/index.js';
-import {announce, liveRegion} from '../shared/announcer.js';
-import {formats, type Formats} from '../shared/formats.js';
+import {liveRegion} from '../shared/announcer.js';
+import {formats, warmFormats} from '../shared/formats.js';
 import {
   ManagerController,
+  idsOf,
   uploadIdsConverter,
   type ManagerLike,
+  type UploadIds,
 } from '../shared/manager-controller.js';
-import {progressBar} from '../shared/progress-bar.js';
+import {Milestones} from '../shared/milestones.js';
+import {RowHeights} from '../shared/row-heights.js';
 import {defaultStrings, type UploadProgressStrings} from '../shared/strings.js';
-import {doneBytes, summarize, type UploadsSummary} from '../shared/summarize.js';
-import {visibleText} from '../shared/visible-text.js';
+import {Summarizer, type UploadsSummary} from '../shared/summarize.js';
+import {keyTarget} from './keys.js';
+import {overall, type UploadProgressListFilter} from './overall.js';
+import {row, type RowContext} from './row.js';
 import styles from './upload-progress-list.styles.js';
 
-/**
- * A row's state: the server's status, `sending` while the page sends the file, or where its
- * connection stands before the first record.
- */
-type RowStatus =
-  'sending' | 'paused' | 'waiting' | 'connecting' | 'uploading' | 'completed' | 'failed';
+export type {UploadProgressListFilter};
 
-/** Milestones waiting to be announced. */
-interface Batch {
-  uploaded: string[];
-  failed: [name: string, reason: string][];
-  summary: string;
-}
-
-/** Milestones reached within this long are announced as one message. */
-const BATCH_MS = 1000;
+/** Rows kept rendered beyond each edge of the view (px), so a quick scroll shows no gap. */
+const MARGIN = 240;
+/** Height of a row never measured, until one is (px). */
+const ESTIMATE = 72;
 
 /**
  * The rows of a set of uploads, inline in the page: per upload its filename, size, status in
- * words and a progress bar, and above them the overall progress. Milestones (a file completed
- * or failed, all done) are announced through one live region in the light DOM, at most one
- * message a second.
+ * words and a progress bar; above them, always in view, the overall progress, the counts by
+ * status and a "Failed (N)" filter. Milestones (a file completed or failed, all done) are
+ * announced through one live region in the light DOM, at most one message a second.
+ *
+ * Only the rows in view (plus a small margin) exist in the DOM, whatever the number of
+ * uploads; each carries `aria-posinset`/`aria-setsize`. Arrow keys, Home, End and Tab move
+ * the focus through every upload, rendering it as needed; a focused row stays
+ * rendered while it is scrolled away. The rows scroll inside the element, up to
+ * `--upload-progress-list-height`.
  *
  * @example
  * <upload-progress-list upload-ids="a1 b2"></upload-progress-list>
  * list.uploadIds = (await response.json()).upload_ids;
  *
- * @csspart overall - The overall section.
+ * @csspart overall - The overall section (stays in view while the rows scroll).
  * @csspart summary - "3 of 5 done", or the summary once all settled.
  * @csspart rate - Speed and time left, while known.
  * @csspart overall-bar - The overall progress bar's track.
  * @csspart overall-indicator - The overall progress bar's filled part.
- * @csspart rows - The list of rows.
+ * @csspart counts - The counts by status ("In progress 12 · Completed 40 · Failed 3").
+ * @csspart filter - The group of filter buttons, shown while some upload failed.
+ * @csspart filter-button - Each filter button; the one in effect also has the part `filter-button-active`.
+ * @csspart rows - The scrolling area of the rows.
  * @csspart row - One upload; also carries its status as a part: `sending`, `paused`, `waiting`, `connecting`, `uploading`, `completed` or `failed` (`::part(row failed)`).
  * @csspart icon - The status icon (decorative; the status is also in words).
  * @csspart filename - The filename, truncated with an ellipsis; the full name is its `title`.
  * @csspart size - "1.2 MB of 5 MB".
- * @csspart status - The status in words, with the error of a failed upload.
+ * @csspart status - The status in words, with the error of a failed upload (long ones clamped to 3 lines).
+ * @csspart more - The "Read more" / "Read less" button of a long failure reason.
+ * @csspart action - A row's Pause, Resume or Retry button (files this page sends; Enter on the row presses it); also `pause`, `resume` or `retry`.
  * @csspart bar - A row's progress bar track.
  * @csspart indicator - A row's progress bar filled part.
- * @csspart action - A row's Pause, Resume or Retry button (files this page sends); also `pause`, `resume` or `retry`.
  *
+ * @cssproperty --upload-progress-list-height - Most the rows take before they scroll. Default `24rem` (`none` in the modal, which sizes to the screen).
  * @cssproperty --upload-progress-bar-height - Height of the bars. Default `0.5rem`.
  * @cssproperty --upload-progress-bar-color - Color of the bars' filled part. Default `#3b82f6`.
  * @cssproperty --upload-progress-track-color - Color of the bars' track. Default: the text color at 18%.
  * @cssproperty --upload-progress-radius - Corner radius of the bars. Default `999px`.
  * @cssproperty --upload-progress-success-color - Completed icon and bar. Default `#16a34a`.
  * @cssproperty --upload-progress-error-color - Failed icon and bar. Default `#dc2626`.
- * @cssproperty --upload-progress-border-color - Lines between rows. Default: the text color at 15%.
+ * @cssproperty --upload-progress-border-color - Lines between rows, filter button borders. Default: the text color at 15%.
+ * @cssproperty --upload-progress-filter-background - The filter button in effect. Default: the text color at 12%.
+ * @cssproperty --upload-progress-filter-radius - Corner radius of the filter buttons. Default `999px`.
  */
 export class UploadProgressList extends LitElement {
   static override styles = styles;
 
+  static override properties = {
+    uploadIds: {attribute: 'upload-ids', converter: uploadIdsConverter},
+    manager: {attribute: false},
+    strings: {attribute: false},
+    locale: {},
+    filter: {reflect: true},
+  };
+
   /**
-   * The uploads to show, in this order; setting them tracks them on the manager. `null`
-   * shows every upload the manager tracks. The `upload-ids` attribute takes them whitespace
-   * separated.
+   * The uploads to show, in this order; setting them tracks them on the manager. Takes what
+   * `manager.track()` takes: ids, or `{upload_id, filename, total_bytes}` objects (the rows
+   * show the names before the first record). `null` shows every upload the manager tracks.
+   * The `upload-ids` attribute takes ids, whitespace separated.
    */
-  @property({attribute: 'upload-ids', converter: uploadIdsConverter})
-  uploadIds: string[] | null = null;
+  uploadIds: UploadIds = null;
 
   /** The manager to read from (anything with its `track`, `subscribe`, `getSnapshot`). */
-  @property({attribute: false}) manager: ManagerLike = getUploadProgressManager();
+  manager: ManagerLike = getUploadProgressManager();
 
   /** Texts, merged over the English defaults. */
-  @property({attribute: false}) strings: Partial<UploadProgressStrings> = {};
+  strings: Partial<UploadProgressStrings> = {};
 
   /** The locale for numbers and bytes. Default: the document's `lang`, else the browser's. */
-  @property() locale?: string;
+  locale?: string;
 
-  #s: UploadProgressStrings = defaultStrings;
-  #f!: Formats;
+  /** `failed` shows only the failed uploads (the "Failed (N)" button sets it). */
+  filter: UploadProgressListFilter = 'all';
+
+  #c!: RowContext;
+  #ids: readonly string[] | null = null;
+  #summarizer = new Summarizer();
+  #milestones = new Milestones();
+  #snapshot!: UploadProgressSnapshot;
   #view!: UploadsSummary;
-  #rate: number | null = null;
-  /**
-   * Rendered rows by entry (with the position they were rendered at, part of their ids): an
-   * entry that did not change since the last frame costs nothing.
-   */
-  #rows = new WeakMap<UploadEntry, [number, TemplateResult]>();
-  /** Settled state by id as last seen ('' while in flight), to notice milestones. */
-  #seen = new Map<string, string>();
-  #wasSettled: boolean | undefined;
-  #batch: Batch | undefined;
-  #batchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The rows shown: every id, or the failed ones. */
+  #shown: readonly string[] = [];
+  #failedKey = '';
+  #failedOf: readonly string[] = [];
+  #heights = new RowHeights([]);
+  /** Rows never measured are sized by a guess, not by the mean of measured ones. */
+  #guess = true;
+  /** Measured heights by id, for the ids shown only. */
+  #measured = new Map<string, number>();
+  /** Ids whose long failure reason is unfolded (shown ids only). */
+  #open = new Set<string>();
+  /** Rendered rows by entry, with what else they depend on: an unchanged row costs nothing. */
+  #rows = new WeakMap<UploadEntry, [string, TemplateResult]>();
+  /** The row Tab enters on and arrows move from (roving focus), by id and by position. */
+  #active: string | undefined;
+  #activeAt = -1;
+  #refocus = false;
+  #top = 0;
+  #viewport = 600;
+  #window: number[] = [];
+  #items: HTMLElement | null = null;
+  /** The element of each rendered row, by id. */
+  #els = new Map<string, HTMLElement>();
+  #observed: HTMLElement | undefined;
+  // Updated in the next task: from inside the observer, it would resize what it observes.
+  #resize = new ResizeObserver(([entry]) => {
+    const {width, height} = entry!.contentRect;
+    // Another width wraps text differently: every row is measured again.
+    if (width !== this.#width) this.#width = width;
+    else if (!height || height === this.#viewport) return;
+    this.#viewport = height || this.#viewport;
+    setTimeout(() => this.requestUpdate());
+  });
+  #width = 0;
 
   constructor() {
     super();
     new ManagerController(this);
   }
 
+  /** Entries kept for ids (tests check they follow what is shown). @internal */
+  get _retained(): number {
+    return (
+      this.#milestones.size +
+      this.#measured.size +
+      this.#open.size +
+      this.#shown.length +
+      this.#els.size
+    );
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     liveRegion();
+    warmFormats(this.locale);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#flush();
+    this.#milestones.flush();
+    this.#resize.disconnect();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const ids = this.uploadIds;
     if (changed.has('uploadIds')) {
-      this.#seen.clear();
-      this.#wasSettled = undefined;
+      this.#ids = idsOf(this.uploadIds);
       this.#rows = new WeakMap();
     }
-    if ((changed.has('uploadIds') || changed.has('manager')) && ids?.length)
-      this.manager.track(ids);
-    if (changed.has('strings') || changed.has('locale') || !this.#f) {
-      this.#s = {...defaultStrings, ...this.strings};
-      this.#f = formats(this.locale || document.documentElement.lang || undefined);
+    if ((changed.has('uploadIds') || changed.has('manager')) && this.uploadIds?.length)
+      this.manager.track(this.uploadIds);
+    if (changed.has('strings') || changed.has('locale') || !this.#c) {
+      this.#c = {
+        s: {...defaultStrings, ...this.strings},
+        f: formats(this.locale || document.documentElement.lang || undefined),
+        size: this.#shown.length,
+      };
       this.#rows = new WeakMap();
     }
-    const snapshot = this.manager.getSnapshot();
-    this.#rate = snapshot.bytesPerSecond;
-    this.#view = summarize(snapshot, ids && [...new Set(ids)]);
-    this.#milestones();
+    const snapshot = (this.#snapshot = this.manager.getSnapshot());
+    const v = (this.#view = this.#summarizer.view(snapshot, this.#ids));
+    this.#milestones.update(snapshot, v, this.#c.s);
+    let shown = v.ids;
+    if (this.filter === 'failed') {
+      // Failed is final: the list changes only when the count or the ids do.
+      const key = `${v.failed} ${v.total}`;
+      shown =
+        this.#failedKey === key && this.#failedOf === v.ids && this.#shown !== v.ids
+          ? this.#shown
+          : v.ids.filter((id) => snapshot.uploads.get(id)?.progress?.status === 'failed');
+      this.#failedKey = key;
+      this.#failedOf = v.ids;
+    }
+    if (shown !== this.#shown) this.#reshape(shown);
+  }
+
+  /** A new set of rows: heights and state carried over for ids still shown, the rest dropped. */
+  #reshape(shown: readonly string[]): void {
+    const measured = new Map<string, number>();
+    const open = new Set<string>();
+    this.#guess = !this.#measured.size;
+    const mean = this.#measured.size
+      ? [...this.#measured.values()].reduce((a, b) => a + b) / this.#measured.size
+      : ESTIMATE;
+    const heights = shown.map((id) => {
+      const height = this.#measured.get(id);
+      if (this.#open.has(id)) open.add(id);
+      if (height === undefined) return mean;
+      measured.set(id, height);
+      return height;
+    });
+    const focused = this.#rowsEl()?.contains((this.renderRoot as ShadowRoot).activeElement);
+    this.#shown = shown;
+    this.#measured = measured;
+    this.#open = open;
+    this.#heights = new RowHeights(heights);
+    this.#c = {...this.#c, size: shown.length};
+    const at = this.#active === undefined ? -1 : shown.indexOf(this.#active);
+    if (at < 0 && this.#active !== undefined) {
+      // The focused upload left the rows: the one now in its place takes the focus.
+      const next = Math.min(this.#activeAt, shown.length - 1);
+      this.#active = shown[next];
+      this.#activeAt = next;
+      this.#refocus = !!focused;
+    } else {
+      this.#activeAt = at;
+    }
   }
 
   override render() {
     const v = this.#view;
     if (!v.total) return nothing;
-    const s = this.#s;
-    const f = this.#f;
-    const summary = v.settled
-      ? v.failed
-        ? s.counts(v.completed, v.failed)
-        : s.allUploaded(v.total)
-      : s.done(v.completed + v.failed, v.total);
-    const rate = this.#rate;
-    const percent = f.percent(v.percent);
-    return html`<div part="overall" class="overall">
-        <div class="line">
-          <span part="summary">${summary}</span>
-          ${
-            !v.settled && rate
-              ? html`<span part="rate" class="rate"
-                  ><span>${f.rate(rate)}</span>
-                  <span>${s.eta(f.duration(v.remainingBytes / rate))}</span></span
-                >`
-              : nothing
-          }
-        </div>
-        ${progressBar(v.percent, s.overall, s.valueText(percent, summary), '', 'overall-bar overall-indicator')}
-      </div>
-      <ul part="rows" class="rows" role="list">
-        ${v.ids.map((id, i) => this.#row(id, v.entries[i], i))}
-      </ul>`;
-  }
-
-  #row(id: string, entry: UploadEntry | undefined, i: number): TemplateResult {
-    const cached = entry && this.#rows.get(entry);
-    if (cached?.[0] === i) return cached[1];
-    const s = this.#s;
-    const f = this.#f;
-    const progress = entry?.progress;
-    const status: RowStatus =
-      progress?.status ??
-      (entry?.phase === 'transferring'
-        ? entry.paused
-          ? 'paused'
-          : 'sending'
-        : !entry || entry.connection === 'waiting' || entry.connection === 'idle'
-          ? 'waiting'
-          : 'connecting');
-    // A file this page sent: one figure across sending and processing, so it never goes back.
-    const value =
-      status === 'completed' ? 100 : (entry?.percentage ?? progress?.progress_percentage ?? 0);
-    const percent = f.percent(value);
-    const word = s[status === 'uploading' ? 'processing' : status];
-    const line =
-      status === 'uploading' || status === 'sending' || status === 'paused'
-        ? s.statusPercent(word, percent)
-        : status === 'failed'
-          ? s.statusReason(word, visibleText(progress?.error || s.unknownError))
-          : word;
-    const name = visibleText(entry?.filename || id);
-    const size = entry?.totalBytes ?? null;
-    const statusId = `status-${i}`;
-    // Pause, resume or retry a file this page sends (see controlUpload()).
-    const key = entry?.uploadId;
-    const action = key && (entry.phase !== 'done' || status === 'failed') && uploadAction(key);
-    const row = html`<li part="row ${status}" class="row" data-status=${status}>
-      <span part="icon" class="icon" aria-hidden="true"></span>
-      <span part="filename" class="name" title=${name}><bdi>${name}</bdi></span>
-      <span part="size" class="size"
-        >${size === null ? nothing : s.size(f.bytes(doneBytes(entry!)), f.bytes(size))}</span
+    const {s, f} = this.#c;
+    return html`${overall(v, s, f, this.#snapshot.bytesPerSecond, this.filter, (to) => (this.filter = to))}
+      <div
+        part="rows"
+        class="rows"
+        @scroll=${this.#onScroll}
+        @keydown=${this.#onKey}
+        @click=${this.#onClick}
+        @focusin=${this.#onFocus}
       >
-      ${progressBar(
-        value,
-        name,
-        s.valueText(percent, word),
-        status === 'failed' ? statusId : '',
-        'bar indicator',
-      )}
-      <span part="status" class="status" id=${statusId}>${line}</span>
-      ${
-        action
-          ? html`<button
-              part="action ${action}"
-              class="action"
-              type="button"
-              aria-label=${s.action(s[action], name)}
-              @click=${() => controlUpload(key, action)}
-            >
-              ${s[action]}
-            </button>`
-          : nothing
-      }
-    </li>`;
-    if (entry) this.#rows.set(entry, [i, row]);
-    return row;
+        <div role="list" class="items" style=${this.#place()}></div>
+      </div>`;
   }
 
-  /** Collects files that just settled, and the moment all did, into the next announcement. */
-  #milestones(): void {
-    const v = this.#view;
-    const s = this.#s;
-    v.ids.forEach((id, i) => {
-      const progress = v.entries[i]?.progress;
-      const state = progress && progress.status !== 'uploading' ? progress.status : '';
-      const before = this.#seen.get(id);
-      if (before === state) return;
-      this.#seen.set(id, state);
-      if (before !== '') return;
-      const name = visibleText(v.entries[i]!.filename || id);
-      const batch = this.#open();
-      if (state === 'completed') batch.uploaded.push(name);
-      else batch.failed.push([name, visibleText(progress!.error || s.unknownError)]);
-    });
-    if (v.total && v.settled && this.#wasSettled === false) {
-      this.#open().summary = v.failed ? s.counts(v.completed, v.failed) : s.allUploaded(v.total);
+  /** Chooses the rows to render; returns the padding standing in for the others. */
+  #place(): string {
+    const h = this.#heights;
+    const n = h.length;
+    const first = h.at(this.#top - MARGIN);
+    const last = h.at(this.#top + this.#viewport + MARGIN);
+    const window: number[] = [];
+    const active = this.#activeAt;
+    if (active >= 0 && active < first) window.push(active);
+    for (let i = Math.max(first, 0); i <= last; i++) window.push(i);
+    if (active > last) window.push(active);
+    this.#window = n ? window : [];
+    this.#first = first;
+    this.#last = last;
+    return `padding-block:${h.offset(first)}px ${h.offset(n) - h.offset(last + 1)}px`;
+  }
+
+  #first = 0;
+  #last = -1;
+
+  #row(i: number): TemplateResult {
+    const id = this.#shown[i]!;
+    const entry = this.#snapshot.uploads.get(id);
+    // The one row Tab enters on: the focused one, else the first in view.
+    const active = this.#activeAt >= 0 ? i === this.#activeAt : i === this.#heights.at(this.#top);
+    const top = i < this.#first || i > this.#last ? this.#heights.offset(i) : null;
+    const open = this.#open.has(id);
+    const key = `${i} ${this.#c.size} ${active} ${open} ${top}`;
+    const cached = entry && this.#rows.get(entry);
+    if (cached?.[0] === key) return cached[1];
+    const template = row(id, entry, i, this.#c, active, open, top);
+    if (entry) this.#rows.set(entry, [key, template]);
+    return template;
+  }
+
+  protected override updated(): void {
+    const items = this.renderRoot.querySelector<HTMLElement>('.items');
+    if (items !== this.#items) {
+      this.#items = items;
+      this.#els = new Map();
     }
-    this.#wasSettled = v.total ? v.settled : undefined;
+    if (!items) return;
+    this.#renderRows(items);
+    const rows = items.parentElement!;
+    if (rows !== this.#observed) this.#resize.observe((this.#observed = rows));
+    // Measure the rows that are new or changed shape (status, unfolded): a forced layout
+    // per frame was the largest cost of the element. A row above the view that changed
+    // height moves the view by as much, so what the user reads stays put.
+    let shift = 0;
+    let changed = false;
+    for (const i of this.#window) {
+      const id = this.#shown[i]!;
+      const el = this.#els.get(id)! as HTMLElement & {_shape?: string};
+      const row = el.firstElementChild as HTMLElement;
+      const shape = row.dataset['status']! + this.#open.has(id) + this.#width;
+      if (el._shape === shape && this.#measured.has(id)) continue;
+      el._shape = shape;
+      const height = row.offsetHeight;
+      const before = this.#heights.get(i);
+      if (this.#heights.set(i, height)) {
+        changed = true;
+        if (this.#heights.offset(i) < this.#top) shift += height - before;
+      }
+      this.#measured.set(id, height);
+    }
+    // The first rows measured replace the guess for all the others.
+    if (this.#guess && changed) this.#reshape(this.#shown);
+    if (shift) rows.scrollTop = this.#top = this.#top + shift;
+    // Once more with the heights measured, before the frame is painted (not from inside
+    // this update, which Lit warns against).
+    if (changed) queueMicrotask(() => this.requestUpdate());
+    if (this.#refocus) {
+      this.#refocus = false;
+      this.#focus(this.#activeAt);
+    }
   }
 
-  #open(): Batch {
-    this.#batchTimer ??= setTimeout(() => this.#flush(), BATCH_MS);
-    return (this.#batch ??= {uploaded: [], failed: [], summary: ''});
+  /**
+   * Puts the rows of the window into `items`, one element per upload kept while it stays in
+   * the window: rows are added and removed at the edges, never moved, so a focused row keeps
+   * its focus and an unchanged row costs nothing.
+   */
+  #renderRows(items: HTMLElement): void {
+    const els = new Map<string, HTMLElement>();
+    for (const i of this.#window) {
+      const id = this.#shown[i]!;
+      const el = this.#els.get(id) ?? document.createElement('div');
+      render(this.#row(i), el);
+      els.set(id, el);
+    }
+    for (const [id, el] of this.#els) if (els.get(id) !== el) el.remove();
+    let at = items.firstChild;
+    for (const el of els.values()) {
+      if (el === at) at = at.nextSibling;
+      else items.insertBefore(el, at);
+    }
+    this.#els = els;
   }
 
-  #flush(): void {
-    clearTimeout(this.#batchTimer);
-    this.#batchTimer = undefined;
-    const batch = this.#batch;
-    this.#batch = undefined;
-    if (!batch) return;
-    const s = this.#s;
-    const {uploaded, failed, summary} = batch;
-    const failures =
-      failed.length > 3 ? [] : failed.map(([name, reason]) => s.fileFailed(name, reason));
-    const parts = summary
-      ? [...failures, summary]
-      : uploaded.length + failed.length > 3
-        ? [s.counts(uploaded.length, failed.length)]
-        : [...uploaded.map((name) => s.fileUploaded(name)), ...failures];
-    announce(parts.join('. '));
+  #rowsEl(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('.rows');
+  }
+
+  #onScroll = (event: Event): void => {
+    this.#top = (event.currentTarget as HTMLElement).scrollTop;
+    this.requestUpdate();
+  };
+
+  #onFocus = (event: FocusEvent): void => {
+    const i = (event.target as HTMLElement).closest<HTMLElement>('[data-i]')?.dataset['i'];
+    if (i === undefined) return;
+    this.#activeAt = Number(i);
+    this.#active = this.#shown[this.#activeAt];
+  };
+
+  #onClick = (event: Event): void => {
+    const target = event.target as HTMLElement;
+    const i = target.closest<HTMLElement>('[data-i]')?.dataset['i'];
+    if (i === undefined) return;
+    if (target.closest('[data-more]')) this.#toggle(Number(i));
+    const action = target.closest<HTMLElement>('[data-action]')?.dataset['action'];
+    if (action) controlUpload(this.#shown[+i]!, action as UploadAction);
+  };
+
+  #toggle(i: number): void {
+    const id = this.#shown[i]!;
+    if (!this.#open.delete(id)) this.#open.add(id);
+    this.requestUpdate();
+  }
+
+  #onKey = (event: KeyboardEvent): void => {
+    const target = event.target as HTMLElement;
+    const at = target.dataset['i'];
+    if (at === undefined) return;
+    const n = this.#shown.length;
+    // Enter presses the row's Pause, Resume or Retry button; Space too, unless it has a long
+    // reason to open.
+    const more = !!target.querySelector('[data-more]');
+    const action = target.querySelector<HTMLElement>('[data-action]')?.dataset['action'];
+    if (action && (event.key === 'Enter' || (event.key === ' ' && !more))) {
+      event.preventDefault();
+      controlUpload(this.#shown[+at]!, action as UploadAction);
+      return;
+    }
+    const to = keyTarget(event, +at, n, more);
+    if (to === undefined) return;
+    event.preventDefault();
+    if (to === 'toggle') this.#toggle(+at);
+    else this.#focus(Math.max(0, Math.min(n - 1, to)));
+  };
+
+  /** Scrolls row `i` into view, renders it and focuses it. */
+  async #focus(i: number): Promise<void> {
+    const rows = this.#rowsEl();
+    if (!rows || i < 0) return;
+    this.#active = this.#shown[i];
+    this.#activeAt = i;
+    const y = this.#heights.offset(i);
+    const bottom = y + this.#heights.get(i) - this.#viewport;
+    if (y < this.#top) rows.scrollTop = y;
+    else if (bottom > this.#top) rows.scrollTop = bottom;
+    this.#top = rows.scrollTop;
+    this.requestUpdate();
+    await this.updateComplete;
+    (this.#els.get(this.#shown[i]!)?.firstElementChild as HTMLElement | null)?.focus({
+      preventScroll: true,
+    });
   }
 }

@@ -1,12 +1,15 @@
 import {css} from 'lit';
 import {progressBarStyles} from '../shared/progress-bar.js';
 
-// Rows out of view skip layout and paint (content-visibility): a thousand rows stay cheap.
+// Only the rows in view exist (see the component): the rows scroll inside, the overall
+// section above them stays in view.
 export default [
   progressBarStyles,
   css`
     :host {
-      display: block;
+      display: flex;
+      flex-direction: column;
+      min-block-size: 0;
       --_ok: var(--upload-progress-success-color, #16a34a);
       --_error: var(--upload-progress-error-color, #dc2626);
       --_line: var(
@@ -34,10 +37,32 @@ export default [
       gap: 0.75rem;
       font-variant-numeric: tabular-nums;
     }
+    button {
+      padding: 0 0.5em;
+      border: 1px solid var(--_line);
+      border-radius: var(--upload-progress-filter-radius, 999px);
+      background: none;
+      color: inherit;
+      font: inherit;
+      cursor: pointer;
+    }
+    [aria-pressed='true'] {
+      background: var(
+        --upload-progress-filter-background,
+        color-mix(in srgb, currentColor 12%, transparent)
+      );
+      font-weight: 600;
+    }
     .rows {
-      margin: 0;
-      padding: 0;
-      list-style: none;
+      flex: 1 1 auto;
+      min-block-size: 0;
+      max-block-size: var(--upload-progress-list-height, 24rem);
+      overflow: auto;
+      overflow-anchor: none;
+      overscroll-behavior: contain;
+    }
+    .items {
+      position: relative;
     }
     .row {
       display: grid;
@@ -46,8 +71,25 @@ export default [
       gap: 0.25rem 0.5rem;
       padding-block: 0.625rem;
       border-block-start: 1px solid var(--_line);
-      content-visibility: auto;
-      contain-intrinsic-size: auto 4.5rem;
+      contain: layout paint style;
+    }
+    .row:focus-visible {
+      outline: 2px solid;
+      outline-offset: -2px;
+    }
+    .more,
+    .action {
+      grid-column: 1 / -1;
+      justify-self: start;
+    }
+    .more {
+      border: 0;
+      text-decoration: underline;
+    }
+    /* Rows move by whole updates: a transition restarted on every update of every row cost
+       a frame more (style and compositor commit) than rendering the rows did. */
+    .row .indicator {
+      transition: none;
     }
     .name {
       overflow: hidden;
@@ -67,6 +109,12 @@ export default [
     .status {
       font-size: 0.875em;
       overflow-wrap: anywhere;
+    }
+    .clamp {
+      display: -webkit-box;
+      -webkit-box-orient: vertical;
+      -webkit-line-clamp: 3;
+      overflow: hidden;
     }
     .icon {
       inline-size: 1.25em;
@@ -105,18 +153,6 @@ export default [
       [data-status='failed'] .indicator {
         background: Mark;
       }
-    }
-    .action {
-      grid-column: 1 / -1;
-      justify-self: start;
-      font: inherit;
-      font-size: 0.875em;
-      padding: 0.125rem 0.625rem;
-      border: 1px solid currentColor;
-      border-radius: 999px;
-      background: none;
-      color: inherit;
-      cursor: pointer;
     }
   `,
 ];

@@ -1,5 +1,4 @@
 import {html, LitElement, nothing, type PropertyValues} from 'lit';
-import {property} from 'lit/decorators.js';
 import {
   getUploadProgressManager,
   uploadFiles,
@@ -9,11 +8,14 @@ import {
 } from '../../src/index.js';
 import {
   ManagerController,
+  idsOf,
   uploadIdsConverter,
   type ManagerLike,
+  type UploadIds,
 } from '../shared/manager-controller.js';
+import {warmFormats} from '../shared/formats.js';
 import {defaultStrings, type UploadProgressStrings} from '../shared/strings.js';
-import {summarize, type UploadsSummary} from '../shared/summarize.js';
+import {Summarizer, type UploadsSummary} from '../shared/summarize.js';
 import styles from './upload-progress-modal.styles.js';
 
 /** Why the modal closed: its close button or `close()`, the Escape key, or the auto-close. */
@@ -31,7 +33,7 @@ export interface UploadProgressModalEventMap extends HTMLElementEventMap {
 
 /** Parts of the inner list, offered as the modal's own. */
 const LIST_PARTS =
-  'overall,summary,rate,overall-bar,overall-indicator,rows,row,sending,paused,waiting,connecting,uploading,completed,failed,icon,filename,size,status,bar,indicator,action,pause,resume,retry';
+  'overall,summary,rate,overall-bar,overall-indicator,counts,filter,filter-button,filter-button-active,rows,row,sending,paused,waiting,connecting,uploading,completed,failed,icon,filename,size,status,more,bar,indicator,action,pause,resume,retry';
 
 /** Open modals holding the page still, and the page's own overflow to give back. */
 let scrollLocks = 0;
@@ -68,7 +70,7 @@ function focused(): HTMLElement | null {
  * @csspart header - The heading and the close button.
  * @csspart title - The heading.
  * @csspart close-button - The close button.
- * @csspart body - The `<upload-progress-list>`; its parts (`overall`, `row`, `filename`, `status`, `bar`…) are exported too.
+ * @csspart body - The `<upload-progress-list>`; its parts (`overall`, `counts`, `filter`, `filter-button`, `row`, `filename`, `status`, `bar`…) are exported too.
  *
  * @cssproperty --upload-progress-width - Width of the dialog on larger screens. Default `32rem`.
  * @cssproperty --upload-progress-background - Dialog background. Default `Canvas` (light or dark with the system).
@@ -87,28 +89,40 @@ function focused(): HTMLElement | null {
 export class UploadProgressModal extends LitElement {
   static override styles = styles;
 
+  static override properties = {
+    uploadIds: {attribute: 'upload-ids', converter: uploadIdsConverter},
+    manager: {attribute: false},
+    autoCloseDelay: {type: Number, attribute: 'auto-close-delay'},
+    strings: {attribute: false},
+    locale: {},
+    open: {type: Boolean, reflect: true},
+  };
+
   /**
    * The uploads to show. Setting a non-empty list tracks them and opens the modal; setting
-   * `null` or `[]` closes it. The `upload-ids` attribute takes them whitespace separated.
+   * `null` or `[]` closes it. Takes what `manager.track()` takes: ids, or
+   * `{upload_id, filename, total_bytes}` objects, so the rows show the names before the
+   * first record. The `upload-ids` attribute takes ids, whitespace separated.
    */
-  @property({attribute: 'upload-ids', converter: uploadIdsConverter})
-  uploadIds: string[] | null = null;
+  uploadIds: UploadIds = null;
 
   /** The manager to read from (anything with its `track`, `subscribe`, `getSnapshot`). */
-  @property({attribute: false}) manager: ManagerLike = getUploadProgressManager();
+  manager: ManagerLike = getUploadProgressManager();
 
   /** Milliseconds from "all completed" to closing by itself; negative: never. */
-  @property({type: Number, attribute: 'auto-close-delay'}) autoCloseDelay = 1500;
+  autoCloseDelay = 1500;
 
   /** Texts, merged over the English defaults (including the close button's name). */
-  @property({attribute: false}) strings: Partial<UploadProgressStrings> = {};
+  strings: Partial<UploadProgressStrings> = {};
 
   /** The locale for numbers and bytes. Default: the document's `lang`, else the browser's. */
-  @property() locale?: string;
+  locale?: string;
 
   /** Whether it is open; reflected, so `upload-progress-modal[open]` can be styled. */
-  @property({type: Boolean, reflect: true}) open = false;
+  open = false;
 
+  #ids: string[] = [];
+  #summarizer = new Summarizer();
   #view: UploadsSummary | undefined;
   /** Shown and not yet reported closed. */
   #shown = false;
@@ -161,6 +175,12 @@ export class UploadProgressModal extends LitElement {
     this.#close('user');
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Number formats take tens of ms to make the first time: not in the task that opens it.
+    warmFormats(this.locale);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#close('user');
@@ -168,15 +188,10 @@ export class UploadProgressModal extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const ids = this.uploadIds;
-    if (changed.has('uploadIds') || changed.has('manager')) {
-      if (ids?.length) {
-        this.manager.track(ids);
-        if (changed.has('uploadIds')) this.open = true;
-      } else if (changed.has('uploadIds')) {
-        this.open = false;
-      }
-    }
-    this.#view = summarize(this.manager.getSnapshot(), ids ?? []);
+    if (changed.has('uploadIds')) this.#ids = idsOf(ids) ?? [];
+    // The list inside tracks them (once: 10,000 ids are worth not tracking twice).
+    if (changed.has('uploadIds')) this.open = !!ids?.length;
+    this.#view = this.#summarizer.view(this.manager.getSnapshot(), this.#ids);
   }
 
   protected override updated(): void {

@@ -70,11 +70,13 @@ export default css`
     outline: 2px solid currentColor;
     outline-offset: -4px;
   }
+  /* The list's rows scroll inside it, below its overall section: it takes what the dialog
+     leaves, however many uploads. */
   .body {
+    --upload-progress-list-height: none;
     flex: 1 1 auto;
     min-block-size: 0;
-    overflow: auto;
-    overscroll-behavior: contain;
+    overflow: hidden;
     padding: 1rem 1.25rem 1.25rem;
   }
   @media (max-width: 480px) {

@@ -2,7 +2,8 @@ import {UploadProgressError} from '../errors.js';
 import {multipartBody, type MultipartFields} from './multipart-body.js';
 import {cancelledError, sendUploadRequest} from './send-upload-request.js';
 import {claimResumed, persistUploads, type PersistOptions} from './upload-persistence.js';
-import type {ResumableRun, ResumableTransfer} from './resumable.js';
+import type {ResumableTransfer} from './resumable.js';
+import {controls, sending, taskControls, type Control} from './transfer-controls.js';
 import {
   getUploadProgressManager,
   type UploadProgressManager,
@@ -105,61 +106,6 @@ export interface UploadTask extends Promise<string[]> {
   throttle(bytesPerSecond: number | null, key?: string): void;
 }
 
-/** One file the page sends, while it can still be paused, resumed or retried. */
-interface Control {
-  state: 'sending' | 'paused' | 'failed';
-  /** A resumable transfer's run; absent for one POST. */
-  run?: ResumableRun;
-  retry: () => void;
-}
-
-/** Per local key; a file leaves once sent or cancelled (a failed one stays, for `retry`). */
-const controls = new Map<string, Control>();
-
-/** What can be done to a file being sent, by {@link controlUpload}. */
-export type UploadAction = 'pause' | 'resume' | 'retry';
-
-/**
- * Acts on a file the page sends, by its key: `pause` (at once) and `resume` (from the
- * server's offset) for files sent with the `tus` option, `retry` for a failed file (from the
- * server's offset with `tus`, from the start otherwise). Rows' buttons call it.
- * @returns whether it applied
- */
-export function controlUpload(key: string, action: UploadAction): boolean {
-  const c = controls.get(key);
-  const from = action === 'pause' ? 'sending' : action === 'resume' ? 'paused' : 'failed';
-  if (c?.state !== from || (action !== 'retry' && !c.run)) return false;
-  c.state = action === 'pause' ? 'paused' : 'sending';
-  if (action === 'retry') c.retry();
-  else c.run![action]();
-  return true;
-}
-
-/** The action a row may offer for a key now (see {@link controlUpload}), or `null`. */
-export function uploadAction(key: string): UploadAction | null {
-  const c = controls.get(key);
-  if (c?.state === 'failed') return 'retry';
-  return c?.run ? (c.state === 'paused' ? 'resume' : 'pause') : null;
-}
-
-/** Files with bytes still to send, across tasks: while any, leaving the page asks first. */
-let unsent = 0;
-const askFirst = (event: Event) => {
-  event.preventDefault();
-  // Older browsers ask only when returnValue is set.
-  (event as BeforeUnloadEvent).returnValue = '';
-};
-function sending(delta: number): void {
-  const before = unsent;
-  unsent += delta;
-  const g = globalThis as unknown as Partial<
-    Pick<Window, 'addEventListener' | 'removeEventListener'>
-  >;
-  if (typeof g.addEventListener !== 'function') return;
-  if (!before && unsent) g.addEventListener('beforeunload', askFirst);
-  else if (before && !unsent) g.removeEventListener!('beforeunload', askFirst);
-}
-
 /**
  * Sends files to the server as `multipart/form-data` (fields `files` and `path`, as the seed
  * does) and shows them in a manager from the moment it is called: each file is tracked with
@@ -221,19 +167,7 @@ export function uploadFiles(
       resumable: tus && new Map(keys.map((key, i) => [key, prints[i]!])),
     });
   }
-  const mine = (key?: string) => keys.filter((k) => key === undefined || k === key);
-  const act = (action: UploadAction) => (key?: string) =>
-    mine(key).filter((k) => controlUpload(k, action)).length > 0;
-  return Object.assign(run(list, handles, settings), {
-    keys,
-    pause: act('pause'),
-    resume: act('resume'),
-    retry: act('retry'),
-    throttle(rate: number | null, key?: string) {
-      if (!tus) throw new TypeError('throttle() needs the tus option: one POST cannot be slowed.');
-      for (const k of mine(key)) controls.get(k)?.run?.throttle(rate);
-    },
-  });
+  return Object.assign(run(list, handles, settings), {keys}, taskControls(keys, !!tus));
 }
 
 interface Settings {

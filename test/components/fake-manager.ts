@@ -15,6 +15,8 @@ export class FakeManager {
   /** Every `track()` call's ids. */
   readonly tracked: string[][] = [];
   bytesPerSecond: number | null = null;
+  /** Snapshots built: once per change that someone read. */
+  builds = 0;
   readonly #entries = new Map<string, UploadEntry>();
   readonly #listeners = new Set<(snapshot: UploadProgressSnapshot) => void>();
   #snapshot: UploadProgressSnapshot | undefined;
@@ -25,15 +27,17 @@ export class FakeManager {
   }
 
   track(uploads: Iterable<TrackedUpload>): void {
-    const ids = [...uploads].map((u) => (typeof u === 'string' ? u : u.upload_id));
+    const list = [...uploads];
+    const ids = list.map((u) => (typeof u === 'string' ? u : u.upload_id));
     this.tracked.push(ids);
-    for (const id of ids) {
-      if (!this.#entries.has(id)) {
-        this.#entries.set(id, {
-          uploadId: id,
+    for (const upload of list) {
+      const known = typeof upload === 'string' ? {upload_id: upload} : upload;
+      if (!this.#entries.has(known.upload_id)) {
+        this.#entries.set(known.upload_id, {
+          uploadId: known.upload_id,
           progress: null,
-          filename: null,
-          totalBytes: null,
+          filename: known.filename ?? null,
+          totalBytes: known.total_bytes ?? null,
           connection: 'waiting',
         });
       }
@@ -93,6 +97,7 @@ export class FakeManager {
   }
 
   #build(): UploadProgressSnapshot {
+    this.builds++;
     const uploads = new Map(this.#entries);
     const progressMap = new Map<string, UploadProgress>();
     let completed = 0;
@@ -101,6 +106,7 @@ export class FakeManager {
     let waiting = 0;
     let uploadedBytes = 0;
     let totalBytes = 0;
+    let left = 0;
     for (const entry of uploads.values()) {
       const p = entry.progress;
       if (p) progressMap.set(entry.uploadId, p);
@@ -110,6 +116,8 @@ export class FakeManager {
       if (entry.connection === 'waiting') waiting++;
       uploadedBytes += p?.uploaded_bytes ?? 0;
       totalBytes += entry.totalBytes ?? 0;
+      if (p?.status !== 'completed' && p?.status !== 'failed')
+        left += (entry.totalBytes ?? 0) - (p?.uploaded_bytes ?? 0);
     }
     const total = uploads.size;
     const allCompleted = total > 0 && completed === total;
@@ -128,7 +136,7 @@ export class FakeManager {
       uploadedBytes,
       totalBytes,
       bytesPerSecond: this.bytesPerSecond,
-      etaSeconds: null,
+      etaSeconds: this.bytesPerSecond ? left / this.bytesPerSecond : null,
     };
   }
 }

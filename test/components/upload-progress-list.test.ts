@@ -247,9 +247,36 @@ describe('<upload-progress-list>', () => {
     );
     await nextFrame();
     expect(renders).to.equal(1);
-    expect(manager.listenerCount).to.equal(1);
     list.remove();
     expect(manager.listenerCount).to.equal(0);
+    // Neither listening nor reading once removed.
+    manager.set('u', {filename: 'u.bin', uploaded_bytes: 500, progress_percentage: 50});
+    await rendered();
+    await rendered();
+    expect(renders).to.equal(1);
+  });
+
+  it('reads the manager once a frame while uploads move, not once an event', async function () {
+    this.timeout(10_000);
+    manager.set('u', {filename: 'u.bin'});
+    const list = await makeList(['u']);
+    const before = manager.builds;
+    // A hundred changes, each told to listeners in a task turn of its own.
+    for (let i = 1; i <= 100; i++) {
+      manager.set('u', {filename: 'u.bin', uploaded_bytes: i * 10, progress_percentage: i});
+      await Promise.resolve();
+      await Promise.resolve();
+    }
+    await waitFor(
+      () => part(rows(list)[0]!, 'status').textContent === 'Processing 100%',
+      'last value',
+    );
+    // A listener would have had a snapshot built for each of them.
+    expect(manager.builds - before).to.be.at.most(5);
+    // Once nothing moves it listens again, and still sees the next change.
+    await waitFor(() => manager.listenerCount === 1, 'listening again', 3000);
+    manager.set('u', {filename: 'u.bin', status: 'completed', uploaded_bytes: 1000});
+    await waitFor(() => part(rows(list)[0]!, 'status').textContent === 'Completed', 'completed');
   });
 
   it('announces milestones in one light-DOM live region, batched and bounded', async function () {

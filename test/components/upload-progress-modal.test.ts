@@ -1,7 +1,11 @@
 import {expect} from '@esm-bundle/chai';
 import {emulateMedia, sendKeys, setViewport} from '@web/test-runner-commands';
 import '../../components/index.js';
-import type {UploadProgressModal, UploadProgressModalCloseDetail} from '../../components/index.js';
+import type {
+  UploadIds,
+  UploadProgressModal,
+  UploadProgressModalCloseDetail,
+} from '../../components/index.js';
 import {axeViolations, FakeManager, rendered} from './fake-manager.js';
 
 let manager: FakeManager;
@@ -115,6 +119,31 @@ describe('<upload-progress-modal>', () => {
       'Processing 24%',
     );
     expect(list.shadowRoot!.querySelector('[part="size"]')!.textContent).to.equal('1.2 MB of 5 MB');
+  });
+
+  it('takes what manager.track() takes: named rows before the first record', async () => {
+    const modal = document.createElement('upload-progress-modal');
+    modal.manager = manager;
+    document.body.append(modal);
+    const uploads: UploadIds = [
+      {upload_id: 'a', filename: 'holiday.zip', total_bytes: 2_000_000},
+      'b',
+    ];
+    modal.uploadIds = uploads;
+    await modal.updateComplete;
+    await rendered(modal, listOf(modal));
+    expect(dialogOf(modal).open).to.equal(true);
+    expect(manager.tracked[0]).to.deep.equal(['a', 'b']);
+    const list = listOf(modal);
+    const rows = [...list.shadowRoot!.querySelectorAll('[part~="row"]')];
+    expect(rows.map((row) => row.querySelector('[part="filename"]')!.textContent)).to.deep.equal([
+      'holiday.zip',
+      'b',
+    ]);
+    expect(rows[0]!.querySelector('[part="size"]')!.textContent).to.equal('0 bytes of 2 MB');
+    expect(rows[0]!.querySelector('[role="progressbar"]')!.getAttribute('aria-label')).to.equal(
+      'holiday.zip',
+    );
   });
 
   it('closes on Escape with reason "escape", restores focus and scrolling', async () => {

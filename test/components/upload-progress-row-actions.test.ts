@@ -90,11 +90,19 @@ describe('rows: pause, resume and retry buttons', () => {
     expect(status(modal, 0)).to.equal('Sending 20%');
     expect(buttons(modal)).to.deep.equal(['Pause a.bin', 'Pause b.bin']);
 
+    // From the keyboard: Enter on a row presses its button.
+    const rowB = listOf(modal).shadowRoot!.querySelectorAll<HTMLElement>('[part~="row"]')[1]!;
+    rowB.focus();
+    rowB.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true, composed: true}));
+    expect(tus.files[1]!.calls).to.deep.equal(['pause']);
+    await settle(modal);
+    expect(buttons(modal)).to.deep.equal(['Pause a.bin', 'Resume b.bin']);
+
     // Once the server has the file, there is nothing left to pause.
     tus.files[0]!.job.handle.attach('srv-a');
     tus.files[0]!.job.onEnd('srv-a');
     await settle(modal);
-    expect(buttons(modal)).to.deep.equal(['Pause b.bin']);
+    expect(buttons(modal)).to.deep.equal(['Resume b.bin']);
   });
 
   it('retry from a failed row continues the file (resumable: from the server offset) to its true end', async () => {

@@ -9,7 +9,9 @@ import {chromeArgs, chromePath} from '../chromium.mjs';
 import {chromium, type Browser, type Page} from 'playwright-core';
 import {startMockServer, type MockServer} from '../mock-server/server.mjs';
 
-const BUNDLE = new URL('../../dist/upload-progress.min.js', import.meta.url).pathname;
+const DIST = new URL('../../dist/', import.meta.url);
+const BUNDLE = new URL('upload-progress.min.js', DIST).pathname;
+const SIBLING = '/dist/upload-progress.uploading.min.js';
 
 /** A page with nothing but the script tag, an element, and an upload helper. */
 const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>e2e</title></head>
@@ -58,13 +60,37 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
   modal.addEventListener('close', (event) => e2e.closes.push(event.detail.reason));
 </script></body></html>`;
 
+/** Paths of the files under /dist/ the pages asked for, in order (the lazy siblings' proof). */
+const fetched: string[] = [];
+
+/** `/csp`: the same page under a Content-Security-Policy that allows scripts of its origin. */
+const CSP = "default-src 'self'; script-src 'self' 'nonce-e2e'; style-src 'self' 'unsafe-inline'";
+
 function serve(req: IncomingMessage, res: ServerResponse): void {
   const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const file = /^\/dist\/(upload-progress[\w.-]*\.js)$/.exec(path)?.[1];
   if (path === '/') {
     res.writeHead(200, {'content-type': 'text/html; charset=utf-8'}).end(PAGE);
-  } else if (path === '/dist/upload-progress.min.js') {
-    res.writeHead(200, {'content-type': 'text/javascript', 'cache-control': 'no-store'});
+  } else if (path === '/csp') {
+    res
+      .writeHead(200, {'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP})
+      .end(PAGE.replace('<script>\n', '<script nonce="e2e">\n'));
+  } else if (path === '/blank') {
+    res
+      .writeHead(200, {'content-type': 'text/html; charset=utf-8'})
+      .end('<!doctype html><title>blank</title>');
+  } else if (path === '/broken') {
+    // The script served from a folder without its sibling.
+    res
+      .writeHead(200, {'content-type': 'text/html; charset=utf-8'})
+      .end(PAGE.replace('/dist/upload-progress.min.js', '/broken/upload-progress.min.js'));
+  } else if (path === '/broken/upload-progress.min.js') {
+    res.writeHead(200, {'content-type': 'text/javascript'});
     createReadStream(BUNDLE).pipe(res);
+  } else if (file && existsSync(new URL(file, DIST))) {
+    fetched.push(path);
+    res.writeHead(200, {'content-type': 'text/javascript', 'cache-control': 'no-store'});
+    createReadStream(new URL(file, DIST)).pipe(res);
   } else {
     res.writeHead(404).end();
   }
@@ -89,10 +115,10 @@ describe('end to end through the script-tag bundle', () => {
     await server?.close();
   });
 
-  async function open(): Promise<Page> {
+  async function open(path = '/'): Promise<Page> {
     const page = await browser.newPage();
     page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
-    await page.goto(server.url);
+    await page.goto(new URL(path, server.url).href);
     await page.waitForFunction(() => customElements.get('upload-progress-modal') !== undefined);
     return page;
   }
@@ -122,7 +148,8 @@ describe('end to end through the script-tag bundle', () => {
 
   it("the seed's flow: POST, hand the ids to the modal, every row completes, the modal closes by itself", async () => {
     const page = await open();
-    // Slow enough to see the rows before the modal closes by itself.
+    // Slow enough to see the rows before the modal closes by itself, even on a loaded machine
+    // (at 400 ms a run with five other jobs once missed them).
     const ids = await upload(
       page,
       [
@@ -130,7 +157,7 @@ describe('end to end through the script-tag bundle', () => {
         ['b.pdf', 3000],
         ['c.png', 2000],
       ],
-      {stepMs: 40, steps: 10},
+      {stepMs: 150, steps: 10},
     );
     assert.equal(ids.length, 3);
     await page.focus('#opener');
@@ -233,8 +260,10 @@ describe('end to end through the script-tag bundle', () => {
       ['bad.txt', 500],
       ['four.txt', 600],
     ];
+    // Processing outlasts the round trips before the page connects, even on a loaded machine
+    // (at 360 ms a run once found every upload finished at its first attempt).
     const ids = await upload(page, files, {
-      stepMs: 60,
+      stepMs: 150,
       steps: 6,
       cutAfterMs: 90,
       statusOnAttempt: {'2': 503, '3': 429},
@@ -296,6 +325,101 @@ describe('end to end through the script-tag bundle', () => {
     assert.deepEqual(shown, ['completed', 'completed', 'failed']);
     await page.close();
   });
+
+  it('uploadFiles() on a plain page: the sending code is fetched on the first call only, then calls are direct', async () => {
+    const page = await open();
+    fetched.length = 0;
+    // Following uploads needs no sending code.
+    const [early] = await upload(page, [['early.txt', 100]], FAST);
+    await page.evaluate((id) => e2e.showInModal([id]), early!);
+    await settled(page, [early!]);
+    assert.deepEqual(fetched, [], 'nothing fetched for following uploads');
+
+    const first = await page.evaluate(async (mock) => {
+      const files = [new File([new Uint8Array(700)], 'one.txt'), new File(['hi'], 'two.txt')];
+      const task = UploadProgress.uploadFiles(files, {
+        path: 'lazy',
+        fields: {mock: JSON.stringify(mock)},
+      });
+      // Before the sending code arrived: keys at once, rows tracked from the call.
+      const {uploads} = UploadProgress.getUploadProgressManager().getSnapshot();
+      const phases = task.keys.map((key) => uploads.get(key)?.phase);
+      return {phases, ids: await task};
+    }, FAST);
+    assert.deepEqual(first.phases, ['transferring', 'transferring']);
+    assert.equal(first.ids.length, 2);
+    assert.deepEqual(fetched, [SIBLING], 'the sibling, once, on the first call');
+    await settled(page, first.ids);
+    assert.deepEqual(await statuses(page, first.ids), ['completed', 'completed']);
+
+    const second = await page.evaluate(async (mock) => {
+      const modal = document.querySelector('upload-progress-modal')!;
+      const task = (modal as unknown as {upload: typeof UploadProgress.uploadFiles}).upload(
+        [new File(['x'], 'three.txt')],
+        {fields: {mock: JSON.stringify(mock)}},
+      );
+      const keys = [...task.keys];
+      return {keys, ids: await task};
+    }, FAST);
+    assert.equal(second.keys.length, 1);
+    assert.equal(second.ids.length, 1);
+    assert.deepEqual(fetched, [SIBLING], 'fetched once for the page');
+    await settled(page, second.ids);
+    await page.close();
+  });
+
+  it('under a CSP that allows scripts of its own origin, modal.upload() loads the sibling and uploads', async () => {
+    const page = await open('/csp');
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    fetched.length = 0;
+    const ids: string[] = await page.evaluate(async (mock) => {
+      const modal = document.querySelector('upload-progress-modal')!;
+      return (modal as unknown as {upload: typeof UploadProgress.uploadFiles}).upload(
+        [new File([new Uint8Array(300)], 'csp.txt')],
+        {fields: {mock: JSON.stringify(mock)}},
+      );
+    }, FAST);
+    assert.deepEqual(fetched, [SIBLING]);
+    await page.waitForFunction(() => e2e.dialogOpen());
+    await settled(page, ids);
+    assert.deepEqual(await statuses(page, ids), ['completed']);
+    assert.deepEqual(violations, []);
+    await page.close();
+  });
+
+  it('without its sibling file, an upload fails at once with a clear error and rows that say so', async () => {
+    const page = await open('/broken');
+    const result = await page.evaluate(async () => {
+      const task = UploadProgress.uploadFiles([new File(['x'], 'lost.txt')], {});
+      const error = await task.then(
+        () => null,
+        (e: {kind: string; message: string}) => ({kind: e.kind, message: e.message}),
+      );
+      const {uploads} = UploadProgress.getUploadProgressManager().getSnapshot();
+      const entry = uploads.get(task.keys[0]!);
+      return {error, status: entry?.progress?.status, reason: entry?.progress?.error};
+    });
+    assert.equal(result.error?.kind, 'upload-network');
+    assert.match(result.error?.message ?? '', /upload-progress\.uploading\.min\.js/);
+    assert.equal(result.status, 'failed');
+    assert.equal(result.reason, result.error?.message);
+    await page.close();
+  });
+
+  it("the script's code injected inline (no URL of its own) still sets window.UploadProgress", async () => {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
+    await page.goto(new URL('/blank', server.url).href);
+    await page.addScriptTag({path: BUNDLE});
+    assert.equal(
+      await page.evaluate(() => typeof UploadProgress.getUploadProgressManager),
+      'function',
+    );
+    await page.close();
+  });
 });
 
 /** What the test page's script offers (see PAGE). */
@@ -312,3 +436,19 @@ interface PageHelpers {
   ): Promise<Record<string, {status: string; error?: string | null}>>;
 }
 declare const e2e: PageHelpers;
+/** The script tag's global (only what these tests call). */
+declare const UploadProgress: {
+  uploadFiles(
+    files: File[],
+    options: {path?: string; fields?: Record<string, string>},
+  ): Promise<string[]> & {keys: readonly string[]};
+  getUploadProgressManager(): {
+    getSnapshot(): {
+      uploads: {
+        get(
+          key: string,
+        ): {phase: string; progress: {status: string; error?: string | null} | null} | undefined;
+      };
+    };
+  };
+};

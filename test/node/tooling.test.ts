@@ -1,7 +1,7 @@
 // Checks what `npm run build` promises about dist/ (run it first; `npm test` does).
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {test} from 'node:test';
 import vm from 'node:vm';
@@ -22,7 +22,37 @@ test('dist/upload-progress.min.js is one classic script with no imports', () => 
   const code = readBuilt('dist/upload-progress.min.js');
   // Compiling as a classic script throws a SyntaxError on any import or export statement.
   assert.doesNotThrow(() => new vm.Script(code, {filename: 'upload-progress.min.js'}));
-  assert.doesNotMatch(code, /\bimport\s*\(/, 'no dynamic import() either');
+  // One import(): the loader of the sibling files, with a URL made from the script's own.
+  assert.equal(code.match(/\bimport\s*\(/g)?.length, 1, 'one dynamic import(), the loader');
+});
+
+test('each sibling file is a module that imports nothing and hands its exports to the loader', () => {
+  const names = readdirSync(new URL('dist/', root)).filter((name) =>
+    /^upload-progress\.(?!min\.js$).*\.min\.js$/.test(name),
+  );
+  assert.ok(names.includes('upload-progress.uploading.min.js'), names.join(', '));
+  for (const name of names) {
+    const code = readBuilt(`dist/${name}`);
+    assert.doesNotMatch(code, /^\s*import\b|[;}]import\s*[{*"']/m, `${name} imports nothing`);
+    assert.match(code, /export const d\s*=\s*\[/, `${name} names the files it needs`);
+    assert.match(code, /export default function/, `${name} hands its exports over`);
+  }
+});
+
+test('licence texts sit in one file beside the script, linked by one comment', () => {
+  const code = readBuilt('dist/upload-progress.min.js');
+  assert.equal(code.match(/\/\*/g)?.length, 1, 'one comment left');
+  assert.match(code, /^\/\*! Licences: upload-progress\.min\.js\.LICENSE\.txt \*\//);
+  const licences = readBuilt('dist/upload-progress.min.js.LICENSE.txt');
+  for (const pkg of [
+    'lit-html@',
+    'lit-element@',
+    '@lit/reactive-element@',
+    'eventsource-parser@',
+  ]) {
+    assert.ok(licences.includes(pkg), `${pkg} is named`);
+  }
+  assert.match(licences, /Copyright \d{4} Google LLC/);
 });
 
 test('the ESM entries import only declared dependencies and files that exist', () => {

@@ -1,0 +1,72 @@
+// The script-tag build only (rollup.config.mjs): stands in for src/uploading/upload-files.ts,
+// whose code (and what only it needs: the multipart body, the request) sits in the sibling
+// file upload-progress.uploading.min.js, loaded on the first call from beside the script.
+// Pages that only follow uploads never download it.
+import {UploadProgressError} from '../../src/errors.js';
+import {getUploadProgressManager} from '../../src/manager/upload-progress-manager.js';
+import {taskControls} from '../../src/uploading/transfer-controls.js';
+import type * as UploadFiles from '../../src/uploading/upload-files.js';
+
+let loaded: typeof UploadFiles | undefined;
+let loading: Promise<typeof UploadFiles> | undefined;
+
+/** Loads the sibling file once; a failed load is tried again on the next call. */
+function load(): Promise<typeof UploadFiles> {
+  loading ??= import('../../src/uploading/upload-files.js').then(
+    (module) => (loaded = module),
+    (error: unknown) => {
+      loading = undefined;
+      throw new UploadProgressError(
+        'upload-network',
+        `Could not load upload-progress.uploading.min.js, which must sit beside upload-progress.min.js: ${String(error)}`,
+        {uploadId: '', cause: error},
+      );
+    },
+  );
+  return loading;
+}
+
+/**
+ * `uploadFiles()` of the script tag. Once the sibling is there, the real one. Before, the
+ * same promise with the same `keys` at once: the files are checked and tracked here, so rows
+ * show them from the call (at 0 % until the sending code arrives), and the real one, once
+ * loaded, sends them under these keys (it is handed a view of the manager whose
+ * `trackTransfers` returns them). test/node/e2e-script-tag.test.ts proves the hand-over
+ * through the built script, so a change to how uploadFiles() tracks its files shows there.
+ */
+export const uploadFiles: typeof UploadFiles.uploadFiles = (files, options = {}) => {
+  if (loaded) return loaded.uploadFiles(files, options);
+  // Taken now: the caller may clear the file input once this returns.
+  const list = Array.from(files as ArrayLike<Blob>);
+  list.forEach((file, i) => {
+    if (!(file instanceof Blob)) {
+      throw new TypeError(
+        `uploadFiles() takes files (File or Blob); item ${i} is ${String(file)}.`,
+      );
+    }
+  });
+  const manager = options.manager ?? getUploadProgressManager();
+  const handles = manager.trackTransfers(
+    list.map((file) => ({
+      filename: typeof File === 'function' && file instanceof File ? file.name : 'blob',
+      total_bytes: file.size,
+    })),
+  );
+  const tracked = new Proxy(manager, {
+    get(target, name) {
+      if (name === 'trackTransfers') return () => handles;
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const task = load()
+    .then((module) => module.uploadFiles(list, {...options, manager: tracked}))
+    .catch((error: unknown) => {
+      // A bad option, or no sending code: the rows say why instead of waiting forever.
+      for (const handle of handles) handle.fail(String((error as Error)?.message ?? error));
+      throw error;
+    });
+  const keys = Object.freeze(handles.map((handle) => handle.key));
+  // Pause, resume, retry and throttle act on the keys once the sending code has them.
+  return Object.assign(task, {keys}, taskControls(keys, !!options.tus));
+};

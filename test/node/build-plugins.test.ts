@@ -1,0 +1,79 @@
+// The build's own rollup plugins (scripts/build/), on small modules made here: what they
+// rewrite and, as much, what they must leave alone.
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import {rollup, type Plugin} from 'rollup';
+import {minifyTemplates} from '../../scripts/build/minify-templates.mjs';
+
+/** Bundles one in-memory module (importing 'lit', left external) through minifyTemplates. */
+async function build(source: string): Promise<string> {
+  const entry: Plugin = {
+    name: 'entry',
+    resolveId: (id) => (id === 'entry.js' ? id : null),
+    load: (id) => (id === 'entry.js' ? source : null),
+  };
+  const bundle = await rollup({
+    input: 'entry.js',
+    external: ['lit'],
+    plugins: [entry, minifyTemplates({include: () => true})],
+  });
+  const {output} = await bundle.generate({format: 'es'});
+  await bundle.close();
+  return output[0].code;
+}
+
+describe('minifyTemplates', () => {
+  it("minifies Lit's css`` and keeps fallback declarations", async () => {
+    const code = await build(`import {css} from 'lit';
+export default css\`
+  dialog {
+    max-block-size: calc(100vh - 2rem);
+    max-block-size: calc(100dvh - 2rem);
+    color: rgb(0 0 0 / 0.5);
+  }
+\`;`);
+    assert.match(
+      code,
+      /css`dialog\{max-block-size:calc\(100vh - 2rem\);max-block-size:calc\(100dvh - 2rem\);/,
+    );
+    assert.doesNotMatch(code, /\n\s+max-block-size/);
+  });
+
+  it('keeps a css`` with ${} holes as written', async () => {
+    const source = `import {css, unsafeCSS} from 'lit';
+export default css\`
+  a { color: \${unsafeCSS('red')}; }
+\`;`;
+    assert.match(await build(source), /css`\n {2}a \{ color: \$\{unsafeCSS\('red'\)\}; \}\n`/);
+  });
+
+  it('collapses whitespace runs with a line break in html`` to one space, holes kept', async () => {
+    const code = await build(`import {html} from 'lit';
+export const row = (name) => html\`<li
+    class="row"
+  >
+    <span>\${name}</span>
+    <b>done</b>
+  </li>\`;`);
+    assert.match(code, /html`<li class="row" > <span>\$\{name\}<\/span> <b>done<\/b> <\/li>`/);
+  });
+
+  it('leaves html`` with <pre>, <textarea> or an attribute value across lines as written', async () => {
+    for (const body of [
+      '<pre>\n  a\n    b</pre>',
+      '<textarea>\n  x\n</textarea>',
+      '<p title="one\n  two">\n  text\n</p>',
+    ]) {
+      const code = await build(`import {html} from 'lit';\nexport const t = html\`${body}\`;`);
+      assert.ok(code.includes(body), `${JSON.stringify(body)} kept`);
+    }
+  });
+
+  it('touches only the tags imported from Lit', async () => {
+    const code = await build(`const html = (s) => s.raw.join('');
+export const t = html\`<p>
+    kept
+  </p>\`;`);
+    assert.ok(code.includes('<p>\n    kept\n  </p>'));
+  });
+});
