@@ -294,10 +294,13 @@
     tusStatus.textContent = 'dist/upload-progress.tus.min.js did not load: run npm run build.';
   }
 
-  function setPaused(paused) {
-    tusPause.disabled = paused || !task;
-    tusResume.disabled = !paused || !task;
+  /** The buttons offer what the file allows now (nothing until its sending has started). */
+  function showActions() {
+    const action = task ? SDK.uploadAction(task.keys[0]) : null;
+    tusPause.disabled = action !== 'pause';
+    tusResume.disabled = action !== 'resume';
   }
+  if (manager) manager.subscribe(showActions);
 
   tusButton.addEventListener('click', async () => {
     if (tusButton.getAttribute('aria-disabled') === 'true') return;
@@ -313,7 +316,7 @@
     listSection.hidden = false;
     list.uploadIds = [...(list.uploadIds ?? []), ...task.keys];
     listEmpty.hidden = true;
-    setPaused(false);
+    showActions();
     tusStatus.textContent = `Sending ${name} resumably…`;
     try {
       await task;
@@ -322,19 +325,19 @@
       tusStatus.textContent = `${name}: ${error.message}`;
     } finally {
       task = null;
-      setPaused(false);
+      showActions();
       tusButton.setAttribute('aria-disabled', 'false');
     }
   });
   tusPause.addEventListener('click', () => {
     if (task?.pause()) {
-      setPaused(true);
+      showActions();
       tusStatus.textContent = 'Paused: nothing moves until you resume.';
     }
   });
   tusResume.addEventListener('click', () => {
     if (task?.resume()) {
-      setPaused(false);
+      showActions();
       tusStatus.textContent = "Resumed from the server's offset.";
     }
   });
