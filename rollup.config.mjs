@@ -84,6 +84,8 @@ export default [
   {
     input: {
       index: 'src/index.ts',
+      // Resumable uploads: their own entry, so the core's users never download them.
+      tus: 'src/tus.ts',
       'components/index': 'components/index.ts',
       'adapters/react/index': 'adapters/react/index.ts',
       // Its own module, so a bundler drops it, and the elements it defines, for hooks-only users.
@@ -93,6 +95,9 @@ export default [
     },
     external: isDependency,
     onwarn,
+    // dist/tus.js imports the retry policy from the core: as extra exports of dist/index.js,
+    // not through a facade over a chunk.
+    preserveEntrySignatures: 'allow-extension',
     // Dependencies have no import-time side effects worth keeping an import for.
     treeshake: {moduleSideEffects: (_id, external) => !external},
     plugins: [
@@ -106,7 +111,8 @@ export default [
       format: 'es',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
-      manualChunks: (id) => (id.startsWith(coreDir) ? 'index' : undefined),
+      manualChunks: (id) =>
+        id.startsWith(coreDir) && !/[\\/]tus[-.]/.test(id) ? 'index' : undefined,
       hoistTransitiveImports: false,
       sourcemap: true,
     },
