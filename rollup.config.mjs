@@ -38,6 +38,16 @@ export const lazy = [
     stub: 'components/script-tag/upload-files-stub.ts',
     name: 'uploading',
   },
+  {
+    module: 'src/manager/multiplexed-batch.ts',
+    stub: 'components/script-tag/multiplexed-batch-stub.ts',
+    name: 'multiplexed',
+  },
+  {
+    module: 'src/transport/server-message.ts',
+    stub: 'components/script-tag/server-message-stub.ts',
+    name: 'server-message',
+  },
 ];
 
 /** The script-tag build's plugins up to the bundle (scripts/size.mjs builds with them too). */
@@ -74,6 +84,8 @@ export default [
   {
     input: {
       index: 'src/index.ts',
+      // Resumable uploads: their own entry, so the core's users never download them.
+      tus: 'src/tus.ts',
       'components/index': 'components/index.ts',
       'adapters/react/index': 'adapters/react/index.ts',
       // Its own module, so a bundler drops it, and the elements it defines, for hooks-only users.
@@ -83,6 +95,9 @@ export default [
     },
     external: isDependency,
     onwarn,
+    // dist/tus.js imports the retry policy from the core: as extra exports of dist/index.js,
+    // not through a facade over a chunk.
+    preserveEntrySignatures: 'allow-extension',
     // Dependencies have no import-time side effects worth keeping an import for.
     treeshake: {moduleSideEffects: (_id, external) => !external},
     plugins: [
@@ -96,7 +111,8 @@ export default [
       format: 'es',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
-      manualChunks: (id) => (id.startsWith(coreDir) ? 'index' : undefined),
+      manualChunks: (id) =>
+        id.startsWith(coreDir) && !/[\\/]tus[-.]/.test(id) ? 'index' : undefined,
       hoistTransitiveImports: false,
       sourcemap: true,
     },
@@ -121,7 +137,8 @@ export default [
     onwarn,
     plugins: [
       nodeResolve({browser: true, extensions}),
-      esbuild({target, tsconfig: 'tsconfig.json', minify: true}),
+      esbuild({target, tsconfig: 'tsconfig.json'}),
+      minifyChunk({target}),
     ],
     output: {file: 'dist/upload-progress.core.min.js', format: 'iife', sourcemap: true},
   },

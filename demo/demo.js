@@ -277,4 +277,69 @@
   });
 
   renderCode();
+
+  // ---- Resumable (tus): pause, resume, throttle ---------------------------------------
+
+  const tusButton = $('tus-button');
+  const tusPause = $('tus-pause');
+  const tusResume = $('tus-resume');
+  const tusThrottle = $('tus-throttle');
+  const tusStatus = $('tus-status');
+  const rate = () => (tusThrottle.value ? Number(tusThrottle.value) : null);
+  let tus = null;
+  let task = null;
+
+  if (!SDK || !SDK.tusTransfer || !elementsDefined) {
+    tusButton.setAttribute('aria-disabled', 'true');
+    tusStatus.textContent = 'dist/upload-progress.tus.min.js did not load: run npm run build.';
+  }
+
+  /** The buttons offer what the file allows now (nothing until its sending has started). */
+  function showActions() {
+    const action = task ? SDK.uploadAction(task.keys[0]) : null;
+    tusPause.disabled = action !== 'pause';
+    tusResume.disabled = action !== 'resume';
+  }
+  if (manager) manager.subscribe(showActions);
+
+  tusButton.addEventListener('click', async () => {
+    if (tusButton.getAttribute('aria-disabled') === 'true') return;
+    tus ??= SDK.tusTransfer({endpoint: '/api/files/tus/'});
+    // Its name changes every time: the server would otherwise finish the previous one at once.
+    const name = `large-video-${Date.now().toString(36)}.mp4`;
+    const file = new File([new Uint8Array(24 * 1024 * 1024).fill(7)], name, {type: 'video/mp4'});
+    tus.throttle(rate());
+    tusButton.setAttribute('aria-disabled', 'true');
+    // Shown in the inline list rather than the modal, so these buttons stay within reach.
+    task = SDK.uploadFiles([file], {tus, path: 'demo', manager});
+    listOption.checked = true;
+    listSection.hidden = false;
+    list.uploadIds = [...(list.uploadIds ?? []), ...task.keys];
+    listEmpty.hidden = true;
+    showActions();
+    tusStatus.textContent = `Sending ${name} resumably…`;
+    try {
+      await task;
+      tusStatus.textContent = `${name}: every byte is on the server; it is being processed.`;
+    } catch (error) {
+      tusStatus.textContent = `${name}: ${error.message}`;
+    } finally {
+      task = null;
+      showActions();
+      tusButton.setAttribute('aria-disabled', 'false');
+    }
+  });
+  tusPause.addEventListener('click', () => {
+    if (task?.pause()) {
+      showActions();
+      tusStatus.textContent = 'Paused: nothing moves until you resume.';
+    }
+  });
+  tusResume.addEventListener('click', () => {
+    if (task?.resume()) {
+      showActions();
+      tusStatus.textContent = "Resumed from the server's offset.";
+    }
+  });
+  tusThrottle.addEventListener('change', () => tus?.throttle(rate()));
 })();

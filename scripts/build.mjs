@@ -26,6 +26,18 @@ function fail(message) {
 rmSync(join(root, 'dist'), {recursive: true, force: true});
 
 step('bundle', bin('rollup'), ['-c']);
+// tus-js-client's dependencies are CommonJS, which esbuild bundles as they are.
+step('tus script-tag file', bin('esbuild'), [
+  'src/uploading/tus-script-tag.ts',
+  '--bundle',
+  '--minify',
+  '--format=iife',
+  '--platform=browser',
+  '--target=es2022',
+  '--sourcemap',
+  '--log-level=warning',
+  '--outfile=dist/upload-progress.tus.min.js',
+]);
 step('declarations', bin('tsc'), ['-p', 'tsconfig.build.json']);
 step('custom elements manifest', bin('cem'), [
   'analyze',
@@ -50,6 +62,10 @@ const expected = [
   'dist/upload-progress.min.js.LICENSE.txt',
   // Loaded by the script on first use (rollup.config.mjs, `lazy`).
   'dist/upload-progress.uploading.min.js',
+  'dist/upload-progress.multiplexed.min.js',
+  'dist/upload-progress.server-message.min.js',
+  'dist/tus.js',
+  'dist/upload-progress.tus.min.js',
   'custom-elements.json',
 ];
 const missing = expected.filter((file) => !existsSync(join(root, file)));

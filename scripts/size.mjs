@@ -176,9 +176,10 @@ const shipped = [
   ...lazy.map(({name}) => `dist/upload-progress.${name}.min.js`),
 ];
 console.log('\nShipped (dist/, esbuild then terser): min, min+gzip, min+brotli');
+const fileWidth = Math.max(width, ...shipped.map((file) => file.length));
 for (const file of shipped) {
   if (!existsSync(new URL(file, new URL('..', import.meta.url)))) {
-    console.log(`${file.padEnd(width)} missing: run npm run build`);
+    console.log(`${file.padEnd(fileWidth)} missing: run npm run build`);
     continue;
   }
   const code = readFileSync(new URL(file, new URL('..', import.meta.url)));
@@ -186,7 +187,7 @@ for (const file of shipped) {
     ? '  (the <script> tag)'
     : '  (on first use)';
   console.log(
-    `${file.padEnd(width)} ${pad(code.length, 8)} ${pad(gzip(code), 7)} ${pad(brotli(code), 7)}  ${kb(gzip(code))}${note}`,
+    `${file.padEnd(fileWidth)} ${pad(code.length, 8)} ${pad(gzip(code), 7)} ${pad(brotli(code), 7)}  ${kb(gzip(code))}${note}`,
   );
 }
 console.log(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);

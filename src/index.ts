@@ -10,8 +10,16 @@ export {
 export type {UploadProgressManagerOptions} from './manager/upload-progress-manager.js';
 export {uploadFiles} from './uploading/upload-files.js';
 export type {UploadFilesOptions, UploadTask} from './uploading/upload-files.js';
+export {controlUpload, uploadAction} from './uploading/transfer-controls.js';
+export type {UploadAction} from './uploading/transfer-controls.js';
 export {persistUploads, resumeUploads} from './uploading/upload-persistence.js';
 export type {PersistOptions, ResumeOptions, UploadStorage} from './uploading/upload-persistence.js';
+export type {
+  ResumableFailure,
+  ResumableJob,
+  ResumableRun,
+  ResumableTransfer,
+} from './uploading/resumable.js';
 export {UploadProgressError} from './errors.js';
 export type {UploadProgressErrorKind, UploadProgressErrorDetails} from './errors.js';
 export {ConnectionBudget, getSharedConnectionBudget} from './budget/connection-budget.js';

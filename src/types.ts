@@ -165,6 +165,11 @@ export interface UploadEntry {
    * It never goes back. Always set by `UploadProgressManager`.
    */
   percentage?: number;
+  /**
+   * `true` while the page holds this file's transfer paused (a resumable upload, see
+   * `uploadFiles()`'s `tus` option); absent otherwise.
+   */
+  paused?: boolean;
 }
 
 /**
@@ -181,6 +186,17 @@ export interface TransferHandle {
   attach(uploadId: string): void;
   /** The transfer failed or was cancelled: the upload ends `failed` with this reason. */
   fail(reason: string): void;
+  /**
+   * Shows the transfer paused (`true`) or moving again (`false`): `entry.paused`. Only while
+   * the file is being sent.
+   */
+  setPaused?(paused: boolean): void;
+  /**
+   * A failed transfer is being sent again: the entry goes back to `transferring` (keeping the
+   * bytes it reached, so no figure goes back).
+   * @returns whether it applied (`false` once attached, completed or untracked)
+   */
+  restart?(): boolean;
 }
 
 /** A file about to be sent, for {@link UploadProgressManager.trackTransfers}. */

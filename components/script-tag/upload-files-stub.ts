@@ -4,6 +4,7 @@
 // Pages that only follow uploads never download it.
 import {UploadProgressError} from '../../src/errors.js';
 import {getUploadProgressManager} from '../../src/manager/upload-progress-manager.js';
+import {taskControls} from '../../src/uploading/transfer-controls.js';
 import type * as UploadFiles from '../../src/uploading/upload-files.js';
 
 let loaded: typeof UploadFiles | undefined;
@@ -65,5 +66,7 @@ export const uploadFiles: typeof UploadFiles.uploadFiles = (files, options = {})
       for (const handle of handles) handle.fail(String((error as Error)?.message ?? error));
       throw error;
     });
-  return Object.assign(task, {keys: Object.freeze(handles.map((handle) => handle.key))});
+  const keys = Object.freeze(handles.map((handle) => handle.key));
+  // Pause, resume, retry and throttle act on the keys once the sending code has them.
+  return Object.assign(task, {keys}, taskControls(keys, !!options.tus));
 };

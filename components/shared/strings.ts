@@ -28,6 +28,14 @@ export interface UploadProgressStrings {
   failed: string;
   /** Reason shown for a failed upload that carries no error text. */
   unknownError: string;
+  /** Status of a file whose sending is paused (resumable uploads). */
+  paused: string;
+  /** Visible labels of a row's buttons. */
+  pause: string;
+  resume: string;
+  retry: string;
+  /** Accessible name of a row's button, which says which file: "Pause photo.jpg". */
+  action: (label: string, name: string) => string;
   /** A sending or processing row's status: "Processing 45%". */
   statusPercent: (status: string, percent: string) => string;
   /** A failed row's status: "Failed: disk full". */
@@ -79,6 +87,11 @@ export const defaultStrings: Readonly<UploadProgressStrings> = {
   completed: 'Completed',
   failed: 'Failed',
   unknownError: 'Unknown error',
+  paused: 'Paused',
+  pause: 'Pause',
+  resume: 'Resume',
+  retry: 'Retry',
+  action: (label, name) => `${label} ${name}`,
   statusPercent: (status, percent) => `${status} ${percent}`,
   statusReason: (status, reason) => `${status}: ${reason}`,
   valueText: (percent, status) => `${percent}, ${status.toLowerCase()}`,

@@ -1,5 +1,5 @@
 import {html, nothing, type TemplateResult} from 'lit';
-import type {UploadEntry, UploadProgress} from '../../src/index.js';
+import {uploadAction, type UploadEntry, type UploadProgress} from '../../src/index.js';
 import type {Formats} from '../shared/formats.js';
 import {progressBar} from '../shared/progress-bar.js';
 import type {UploadProgressStrings} from '../shared/strings.js';
@@ -10,7 +10,8 @@ import {displayName, displayReason} from '../shared/visible-text.js';
  * A row's state: the server's status, `sending` while the page sends the file, or where its
  * connection stands before the first record.
  */
-export type RowStatus = 'sending' | 'waiting' | 'connecting' | 'uploading' | 'completed' | 'failed';
+export type RowStatus =
+  'sending' | 'paused' | 'waiting' | 'connecting' | 'uploading' | 'completed' | 'failed';
 
 /** Failure reasons longer than this are clamped to a few lines, with a button to read them whole. */
 const LONG_REASON = 120;
@@ -50,7 +51,9 @@ export function row(
   const status: RowStatus =
     progress?.status ??
     (entry?.phase === 'transferring'
-      ? 'sending'
+      ? entry.paused
+        ? 'paused'
+        : 'sending'
       : !entry || entry.connection === 'waiting' || entry.connection === 'idle'
         ? 'waiting'
         : 'connecting');
@@ -61,7 +64,7 @@ export function row(
   const word = s[status === 'uploading' ? 'processing' : status];
   const why = status === 'failed' ? reason(progress, s) : '';
   const line =
-    status === 'uploading' || status === 'sending'
+    status === 'uploading' || status === 'sending' || status === 'paused'
       ? s.statusPercent(word, percent)
       : why
         ? s.statusReason(word, why)
@@ -70,6 +73,9 @@ export function row(
   const size = entry?.totalBytes ?? null;
   const statusId = `status-${i}`;
   const long = why.length > LONG_REASON;
+  // Pause, resume or retry a file this page sends (controlUpload(); the list handles the click).
+  const action =
+    entry && (entry.phase !== 'done' || status === 'failed') && uploadAction(entry.uploadId);
   return html`<div
     role="listitem"
     part="row ${status}"
@@ -102,6 +108,20 @@ export function row(
             data-more
           >
             ${open ? s.less : s.more}
+          </button>`
+        : nothing
+    }
+    ${
+      action
+        ? html`<button
+            part="action ${action}"
+            class="action"
+            type="button"
+            tabindex="-1"
+            aria-label=${s.action(s[action], name)}
+            data-action=${action}
+          >
+            ${s[action]}
           </button>`
         : nothing
     }

@@ -1,6 +1,8 @@
 import {html, LitElement, nothing, render, type PropertyValues, type TemplateResult} from 'lit';
 import {
+  controlUpload,
   getUploadProgressManager,
+  type UploadAction,
   type UploadEntry,
   type UploadProgressSnapshot,
 } from '../../src/index.js';
@@ -54,12 +56,13 @@ const ESTIMATE = 72;
  * @csspart filter - The group of filter buttons, shown while some upload failed.
  * @csspart filter-button - Each filter button; the one in effect also has the part `filter-button-active`.
  * @csspart rows - The scrolling area of the rows.
- * @csspart row - One upload; also carries its status as a part: `sending`, `waiting`, `connecting`, `uploading`, `completed` or `failed` (`::part(row failed)`).
+ * @csspart row - One upload; also carries its status as a part: `sending`, `paused`, `waiting`, `connecting`, `uploading`, `completed` or `failed` (`::part(row failed)`).
  * @csspart icon - The status icon (decorative; the status is also in words).
  * @csspart filename - The filename, truncated with an ellipsis; the full name is its `title`.
  * @csspart size - "1.2 MB of 5 MB".
  * @csspart status - The status in words, with the error of a failed upload (long ones clamped to 3 lines).
  * @csspart more - The "Read more" / "Read less" button of a long failure reason.
+ * @csspart action - A row's Pause, Resume or Retry button (files this page sends; Enter on the row presses it); also `pause`, `resume` or `retry`.
  * @csspart bar - A row's progress bar track.
  * @csspart indicator - A row's progress bar filled part.
  *
@@ -374,7 +377,10 @@ export class UploadProgressList extends LitElement {
   #onClick = (event: Event): void => {
     const target = event.target as HTMLElement;
     const i = target.closest<HTMLElement>('[data-i]')?.dataset['i'];
-    if (i !== undefined && target.closest('[data-more]')) this.#toggle(Number(i));
+    if (i === undefined) return;
+    if (target.closest('[data-more]')) this.#toggle(Number(i));
+    const action = target.closest<HTMLElement>('[data-action]')?.dataset['action'];
+    if (action) controlUpload(this.#shown[+i]!, action as UploadAction);
   };
 
   #toggle(i: number): void {
@@ -388,7 +394,16 @@ export class UploadProgressList extends LitElement {
     const at = target.dataset['i'];
     if (at === undefined) return;
     const n = this.#shown.length;
-    const to = keyTarget(event, +at, n, !!target.querySelector('[data-more]'));
+    // Enter presses the row's Pause, Resume or Retry button; Space too, unless it has a long
+    // reason to open.
+    const more = !!target.querySelector('[data-more]');
+    const action = target.querySelector<HTMLElement>('[data-action]')?.dataset['action'];
+    if (action && (event.key === 'Enter' || (event.key === ' ' && !more))) {
+      event.preventDefault();
+      controlUpload(this.#shown[+at]!, action as UploadAction);
+      return;
+    }
+    const to = keyTarget(event, +at, n, more);
     if (to === undefined) return;
     event.preventDefault();
     if (to === 'toggle') this.#toggle(+at);

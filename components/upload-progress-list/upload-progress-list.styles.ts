@@ -77,9 +77,12 @@ export default [
       outline: 2px solid;
       outline-offset: -2px;
     }
-    .more {
+    .more,
+    .action {
       grid-column: 1 / -1;
       justify-self: start;
+    }
+    .more {
       border: 0;
       text-decoration: underline;
     }

@@ -33,7 +33,7 @@ export interface UploadProgressModalEventMap extends HTMLElementEventMap {
 
 /** Parts of the inner list, offered as the modal's own. */
 const LIST_PARTS =
-  'overall,summary,rate,overall-bar,overall-indicator,counts,filter,filter-button,filter-button-active,rows,row,sending,waiting,connecting,uploading,completed,failed,icon,filename,size,status,more,bar,indicator';
+  'overall,summary,rate,overall-bar,overall-indicator,counts,filter,filter-button,filter-button-active,rows,row,sending,paused,waiting,connecting,uploading,completed,failed,icon,filename,size,status,more,bar,indicator,action,pause,resume,retry';
 
 /** More uploads than this: the rows render in the task after the one that opens the dialog. */
 const LATER = 500;

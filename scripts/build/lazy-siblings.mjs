@@ -15,7 +15,7 @@
 //   is touched), resolved against `document.currentScript.src`.
 // Siblings share the script's modules, never copy them: one shared manager, one
 // UploadProgressError class, whichever file a piece of code came from.
-import {dirname, resolve, sep} from 'node:path';
+import {resolve} from 'node:path';
 import MagicString from 'magic-string';
 
 const LOAD = '__upload_progress_load__';
@@ -61,10 +61,9 @@ export function lazySiblings({lazy, prefix}) {
       const resolved = await this.resolve(source, importer, {...options, skipSelf: true});
       const entry = entries.find((e) => e.module === resolved?.id);
       if (!entry) return resolved;
-      // The stub itself, and the lazy module's own folder, get the real thing.
-      if (importer === entry.stub || importer.startsWith(dirname(entry.module) + sep)) {
-        return resolved;
-      }
+      // The stub itself gets the real thing, every other importer the stub (its neighbours
+      // in the same folder too: the follow queue imports the multiplexed batch).
+      if (importer === entry.stub) return resolved;
       return entry.stub;
     },
 

@@ -16,6 +16,8 @@ export interface Live {
   connection: ConnectionState;
   /** Bytes this page sent of the file; `null` for uploads tracked by id. */
   sent: number | null;
+  /** The page holds the transfer paused. */
+  paused?: boolean;
   entry: UploadEntry;
   /** What it adds to {@link InFlight.sums} now. */
   counted: number[] | null;
@@ -141,6 +143,7 @@ export class InFlight {
       phase: settled ? 'done' : live.following ? 'processing' : 'transferring',
       transferredBytes: live.sent,
       percentage,
+      ...(live.paused ? {paused: true} : {}),
     };
   }
 

@@ -1,16 +1,13 @@
 import type {EventSourceMessage} from 'eventsource-parser';
-import {sleep} from '../clock.js';
-import {originOf, type ConnectionTicket} from '../budget/connection-budget.js';
-import {UploadProgressError} from '../errors.js';
+import {followEventStream} from '../stream/follow-event-stream.js';
 import {failedProgress, mergeProgress, parseProgress} from '../stream/normalize-progress.js';
-import {buildHeaders, MAX_EVENT_ID, type ResolvedOptions} from '../stream/resolve-options.js';
+import type {ResolvedOptions} from '../stream/resolve-options.js';
 import {
   multiplexedUrl,
   NO_MULTIPLEX_STATUSES,
   routeOf,
 } from '../transport/multiplexed-connection.js';
-import {ReconnectPolicy} from '../transport/retry-policy.js';
-import {readEventStream, STOPPED, type AttemptResult} from '../transport/sse-connection.js';
+import {STOPPED} from '../transport/sse-connection.js';
 import type {ConnectionState, UploadProgress} from '../types.js';
 
 /** What a batch reports to whoever follows its uploads. */
@@ -48,10 +45,6 @@ export class MultiplexedBatch {
   readonly #options: ResolvedOptions;
   readonly #sink: BatchSink;
   readonly #closer = new AbortController();
-  #ticket: ConnectionTicket | undefined;
-  #wake: ((granted: boolean) => void) | undefined;
-  #lastEventId: string | undefined;
-  #attempts = 0;
 
   constructor(
     base: string,
@@ -78,115 +71,35 @@ export class MultiplexedBatch {
 
   /** Stops at once: nothing is reported after it. Idempotent. */
   close(): void {
-    this.#closer.abort();
-    this.#release();
-    this.#wake?.(false);
+    this.#closer.abort(STOPPED);
   }
 
   async #run(): Promise<void> {
-    const {clock, retry, random, budget} = this.#options;
-    const closed = this.#closer.signal;
-    const origin = originOf(this.#base);
-    // The same policy as one stream's: no server pushes it outside its floor, cap and
-    // attempts per minute.
-    const policy = new ReconnectPolicy(retry, random);
-    while (!closed.aborted) {
-      const granted = await new Promise<boolean>((resolve) => {
-        this.#wake = resolve;
-        this.#ticket = budget.request(origin, this.#options.maxConnections, () => resolve(true));
-        if (!this.#ticket.granted) this.#state('waiting');
-      });
-      this.#wake = undefined;
-      if (!granted || closed.aborted) return this.#release();
-      this.#attempts++;
-      this.#state('connecting');
-      policy.attempted(clock.now());
-      const attempt = new AbortController();
-      const stop = () => attempt.abort(STOPPED);
-      closed.addEventListener('abort', stop);
-      let contact = false;
-      let openedAt: number | undefined;
-      const result = await this.#connect(attempt.signal, {
-        onOpen: () => {
-          openedAt = clock.now();
-          this.#state('open');
-        },
-        onEvent: (event) => {
-          contact = this.#handle(event) !== undefined || contact;
-          if (this.#members.size === 0) attempt.abort(STOPPED);
-        },
-        onRetry: (ms) => policy.serverRetry(ms),
-      });
-      closed.removeEventListener('abort', stop);
-      this.#release();
-      if (closed.aborted) return;
-      if (this.#members.size === 0) return this.#sink.done([]);
-
-      const error =
-        result.kind === 'error'
-          ? result.error
-          : new UploadProgressError(
-              'stream-ended',
-              'The server ended the progress stream before the upload finished; reconnecting.',
-              {uploadId: '', attempt: this.#attempts},
-            );
-      if (error.status !== undefined && NO_MULTIPLEX_STATUSES.has(error.status)) {
-        return this.#sink.done([...this.#members.keys()]);
-      }
-      if (error.final) return this.#failAll(error.message);
-      const delay = policy.next(clock.now(), {
-        contact,
-        lived: openedAt === undefined ? 0 : clock.now() - openedAt,
-        retryAfter: error.retryAfter,
-      });
-      if (delay === undefined) {
-        const why = error.message.replace(/;? ?(reconnecting|retrying)\.?$/, '');
-        return this.#failAll(
-          `Lost contact with the server after ${policy.failures} attempts (${why}).`,
-        );
-      }
-      this.#state('retrying');
-      if (!(await sleep(clock, delay, closed))) return;
-    }
-  }
-
-  async #connect(
-    signal: AbortSignal,
-    callbacks: Parameters<typeof readEventStream>[1],
-  ): Promise<AttemptResult> {
     const [first = ''] = this.#members.keys();
-    let headers: Headers;
-    try {
-      headers = await buildHeaders(this.#options.headers, this.#lastEventId);
-    } catch (cause) {
-      const message = 'The headers option failed to provide headers; retrying.';
-      return {
-        kind: 'error',
-        error: new UploadProgressError('network', message, {uploadId: first, cause}),
-      };
+    const end = await followEventStream({
+      options: this.#options,
+      closed: this.#closer.signal,
+      uploadId: first,
+      // Only the uploads still in flight are asked for again.
+      url: () => multiplexedUrl(this.#base, this.#members.keys()),
+      state: (state) => this.#state(state),
+      event: (event) => this.#handle(event) !== undefined,
+      settled: () => this.#members.size === 0,
+      // A server without the endpoint (501 included, which is otherwise retried).
+      ends: (error) => error.status !== undefined && NO_MULTIPLEX_STATUSES.has(error.status),
+    });
+    if (end.kind === 'settled') this.#sink.done([]);
+    else if (end.kind === 'failed') {
+      const {error} = end;
+      // A server without the endpoint: its uploads are followed one by one.
+      if (error.status !== undefined && NO_MULTIPLEX_STATUSES.has(error.status)) {
+        this.#sink.done([...this.#members.keys()]);
+      } else this.#failAll(error.message);
     }
-    return readEventStream(
-      {
-        url: multiplexedUrl(this.#base, this.#members.keys()),
-        // A missing fetch fails as the network would, and ends in "Lost contact".
-        fetch: this.#options.fetch ?? globalThis.fetch,
-        headers,
-        credentials: this.#options.credentials,
-        signal,
-        idleTimeout: this.#options.idleTimeout,
-        connectTimeout: this.#options.connectTimeout,
-        maxEventSize: this.#options.maxEventSize,
-        clock: this.#options.clock,
-        uploadId: first,
-        attempt: this.#attempts,
-      },
-      callbacks,
-    );
   }
 
   /** @returns true: a record changed; false: one of ours, nothing new; undefined: skipped */
   #handle(event: EventSourceMessage): boolean | undefined {
-    if (event.id !== undefined && event.id.length <= MAX_EVENT_ID) this.#lastEventId = event.id;
     const type = event.event ?? 'message';
     if (type !== 'progress' && type !== 'message' && type !== 'missing') return undefined;
     const route = routeOf(event.data);
@@ -228,10 +141,5 @@ export class MultiplexedBatch {
 
   #state(state: ConnectionState): void {
     if (!this.#closer.signal.aborted) this.#sink.state(this.#members.keys(), state);
-  }
-
-  #release(): void {
-    this.#ticket?.release();
-    this.#ticket = undefined;
   }
 }

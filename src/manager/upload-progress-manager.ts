@@ -320,7 +320,24 @@ export class UploadProgressManager {
           total_bytes: live.totalBytes,
         });
         live.connection = 'closed';
+        live.paused = false;
         this.#refresh(live, before, true);
+      },
+      setPaused: (paused) => {
+        if (!sending() || !live.paused === !paused) return;
+        live.paused = paused;
+        this.#refresh(live, this.#moved(live), false);
+      },
+      restart: () => {
+        // Only a transfer that failed before it was attached is still under its own key.
+        if (live.following || live.progress?.status !== 'failed' || !this.#settledIndex.has(key)) {
+          return false;
+        }
+        this.#rebuildSettled((id) => id !== key);
+        live.progress = null;
+        live.connection = 'idle';
+        this.#refresh(live, this.#moved(live), false);
+        return true;
       },
     };
   }

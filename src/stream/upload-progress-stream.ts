@@ -1,18 +1,15 @@
 import type {EventSourceMessage} from 'eventsource-parser';
-import {sleep} from '../clock.js';
-import {originOf, type ConnectionTicket} from '../budget/connection-budget.js';
 import {UploadProgressError} from '../errors.js';
 import {failedProgress, mergeProgress, parseProgress} from './normalize-progress.js';
 import {
-  buildHeaders,
   MAX_EVENT_ID,
   refuseId,
   resolveOptions,
   type AdvancedOptions,
   type ResolvedOptions,
 } from './resolve-options.js';
-import {ReconnectPolicy} from '../transport/retry-policy.js';
-import {readEventStream, STOPPED, type AttemptResult} from '../transport/sse-connection.js';
+import {STOPPED} from '../transport/sse-connection.js';
+import {followEventStream} from './follow-event-stream.js';
 import type {ConnectionState, ProgressOptions, UploadProgress} from '../types.js';
 
 /** Options of {@link UploadProgressStream}. */
@@ -69,19 +66,15 @@ export class UploadProgressStream extends EventTarget {
   readonly #known: UploadProgressStreamOptions['known'];
   readonly #onState: UploadProgressStreamOptions['onState'];
   readonly #url: string;
-  readonly #origin: string;
   /** Why the id is never requested, if it is not. */
   readonly #refused: string | undefined;
   readonly #listeners = new Set<Listener>();
   readonly #listenedTypes = new Set<string>();
   /** Aborted by `close()`: ends reading, sleeping and waiting at once. */
   readonly #closer = new AbortController();
-  #attemptController: AbortController | undefined;
   #progress: UploadProgress | null = null;
   #state: ConnectionState = 'idle';
   #error: UploadProgressError | null = null;
-  #ticket: ConnectionTicket | undefined;
-  #wake: ((granted: boolean) => void) | undefined;
   #lastEventId: string | undefined;
   #attempts = 0;
   #closed = false;
@@ -103,7 +96,6 @@ export class UploadProgressStream extends EventTarget {
     this.#onState = options.onState;
     this.#refused = refuseId(uploadId);
     this.#url = this.#refused ? '' : this.#options.urlFor(uploadId);
-    this.#origin = originOf(this.#url);
     const {signal} = this.#options;
     if (signal) {
       if (signal.aborted) {
@@ -162,9 +154,6 @@ export class UploadProgressStream extends EventTarget {
     this.#closed = true;
     this.#listeners.clear();
     this.#closer.abort(STOPPED);
-    this.#attemptController?.abort(STOPPED);
-    this.#releaseSlot();
-    this.#wake?.(false);
     if (this.#onSignalAbort)
       this.#options.signal?.removeEventListener('abort', this.#onSignalAbort);
     this.#state = 'closed';
@@ -181,106 +170,26 @@ export class UploadProgressStream extends EventTarget {
   }
 
   async #run(): Promise<void> {
-    const {retry, clock, random} = this.#options;
     if (this.#refused) {
       const error = new UploadProgressError('invalid-id', this.#refused, {uploadId: this.uploadId});
       this.#report(error);
       return this.#fail(error, error.message);
     }
-    const policy = new ReconnectPolicy(retry, random);
-    while (!this.#closed) {
-      // close() may come between the grant and this continuation.
-      if (!(await this.#acquireSlot()) || this.#closed) return this.#releaseSlot();
-      this.#attempts++;
-      this.#setState('connecting');
-      policy.attempted(clock.now());
-      const attempt = new AbortController();
-      this.#attemptController = attempt;
-      let contact = false;
-      let openedAt: number | undefined;
-      const result = await this.#connect(attempt.signal, {
-        onOpen: () => {
-          openedAt = clock.now();
-          this.#setState('open');
-        },
-        onEvent: (event) => {
-          contact = this.#handleEvent(event) || contact;
-          if (this.#isSettled()) attempt.abort(STOPPED);
-        },
-        onRetry: (ms) => policy.serverRetry(ms),
-      });
-      this.#attemptController = undefined;
-      this.#releaseSlot();
-      if (this.#closed) return;
-      if (this.#isSettled()) return this.#finish();
-
-      const error =
-        result.kind === 'error'
-          ? result.error
-          : new UploadProgressError(
-              'stream-ended',
-              'The server ended the progress stream before the upload finished; reconnecting.',
-              {uploadId: this.uploadId, attempt: this.#attempts},
-            );
-      this.#report(error);
-      if (error.final) return this.#fail(error, error.message);
-
-      const delay = policy.next(clock.now(), {
-        contact,
-        lived: openedAt === undefined ? 0 : clock.now() - openedAt,
-        retryAfter: error.retryAfter,
-      });
-      if (delay === undefined) {
-        const spent = new UploadProgressError(
-          'retries-exhausted',
-          `Lost contact with the server after ${policy.failures} attempts (${error.message.replace(/;? ?reconnecting\.?$|;? ?retrying\.?$/, '')}).`,
-          {uploadId: this.uploadId, attempt: this.#attempts, status: error.status, cause: error},
-        );
-        this.#report(spent);
-        return this.#fail(spent, spent.message);
-      }
-      this.#setState('retrying');
-      if (!(await sleep(clock, delay, this.#closer.signal))) return;
-    }
-  }
-
-  async #connect(
-    signal: AbortSignal,
-    callbacks: Parameters<typeof readEventStream>[1],
-  ): Promise<AttemptResult> {
-    const context = {uploadId: this.uploadId, attempt: this.#attempts};
-    const fetchFn = this.#options.fetch ?? globalThis.fetch;
-    if (typeof fetchFn !== 'function') {
-      const message = 'No fetch is available here: pass the fetch option.';
-      return {kind: 'error', error: new UploadProgressError('invalid-options', message, context)};
-    }
-    let headers: Headers;
-    try {
-      headers = await buildHeaders(this.#options.headers, this.#lastEventId);
-    } catch (cause) {
-      const message = 'The headers option failed to provide headers; retrying.';
-      return {
-        kind: 'error',
-        error: new UploadProgressError('network', message, {...context, cause}),
-      };
-    }
-    if (signal.aborted) return {kind: 'stopped'};
-    return readEventStream(
-      {
-        url: this.#url,
-        fetch: fetchFn,
-        headers,
-        credentials: this.#options.credentials,
-        signal,
-        idleTimeout: this.#options.idleTimeout,
-        connectTimeout: this.#options.connectTimeout,
-        maxEventSize: this.#options.maxEventSize,
-        clock: this.#options.clock,
-        uploadId: this.uploadId,
-        attempt: this.#attempts,
+    const end = await followEventStream({
+      options: this.#options,
+      closed: this.#closer.signal,
+      uploadId: this.uploadId,
+      url: () => this.#url,
+      state: (state) => {
+        if (state === 'connecting') this.#attempts++;
+        this.#setState(state);
       },
-      callbacks,
-    );
+      event: (event) => this.#handleEvent(event),
+      settled: () => this.#isSettled(),
+      report: (error) => this.#report(error),
+    });
+    if (end.kind === 'settled') this.#finish();
+    else if (end.kind === 'failed') this.#fail(end.error, end.error.message);
   }
 
   /** Takes one event; true when it was a valid record of this upload (changed or not). */
@@ -305,23 +214,6 @@ export class UploadProgressStream extends EventTarget {
     const next = mergeProgress(this.#progress, parsed.record, this.uploadId);
     if (next !== this.#progress) this.#setProgress(next, null);
     return true;
-  }
-
-  #acquireSlot(): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.#wake = resolve;
-      this.#ticket = this.#options.budget.request(this.#origin, this.#options.maxConnections, () =>
-        resolve(true),
-      );
-      if (!this.#ticket.granted) this.#setState('waiting');
-    }).finally(() => {
-      this.#wake = undefined;
-    }) as Promise<boolean>;
-  }
-
-  #releaseSlot(): void {
-    this.#ticket?.release();
-    this.#ticket = undefined;
   }
 
   #isSettled(): boolean {

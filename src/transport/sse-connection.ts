@@ -1,5 +1,6 @@
 import {createParser, type EventSourceMessage} from 'eventsource-parser';
-import {classifyResponse, readServerMessage} from './classify-response.js';
+import {classifyResponse} from './classify-response.js';
+import {readServerMessage} from './server-message.js';
 import type {Clock} from '../clock.js';
 import {UploadProgressError, type UploadProgressErrorKind} from '../errors.js';
 

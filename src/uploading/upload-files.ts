@@ -1,7 +1,9 @@
 import {UploadProgressError} from '../errors.js';
 import {multipartBody, type MultipartFields} from './multipart-body.js';
-import {sendUploadRequest} from './send-upload-request.js';
-import {persistUploads, type PersistOptions} from './upload-persistence.js';
+import {cancelledError, sendUploadRequest} from './send-upload-request.js';
+import {claimResumed, persistUploads, type PersistOptions} from './upload-persistence.js';
+import type {ResumableTransfer} from './resumable.js';
+import {controls, sending, taskControls, type Control} from './transfer-controls.js';
 import {
   getUploadProgressManager,
   type UploadProgressManager,
@@ -62,6 +64,17 @@ export interface UploadFilesOptions {
   persist?: boolean | PersistOptions;
   /** Makes the request object: tests, or a subclass that adds to every request. */
   createXhr?: () => XMLHttpRequest;
+  /**
+   * Sends each file resumably instead of in one POST: `tusTransfer({Upload, endpoint})` (tus
+   * 1.0 through tus-js-client; see docs/uploading.md). Files can then be paused, resumed and
+   * throttled, survive dropped connections and reloads, and go on from the server's offset.
+   */
+  tus?: ResumableTransfer;
+  /**
+   * While bytes are still to send, leaving the page asks first (`beforeunload`).
+   * @defaultValue `true`
+   */
+  confirmLeave?: boolean;
 }
 
 /**
@@ -75,6 +88,22 @@ export interface UploadTask extends Promise<string[]> {
    * list to show the files from the first byte.
    */
   readonly keys: readonly string[];
+  /** Pauses the task's files (or one, by key) at once; `tus` only. @returns whether any paused */
+  pause(key?: string): boolean;
+  /** Resumes paused files from the server's offset. @returns whether any resumed */
+  resume(key?: string): boolean;
+  /**
+   * Sends failed files again: from the server's offset with `tus`, from the start otherwise.
+   * @returns whether any restarted (their rows go back to sending; the task's own promise
+   *   stays settled)
+   */
+  retry(key?: string): boolean;
+  /**
+   * Caps each of the task's files (or one) at `bytesPerSecond`, at once and while they move
+   * (`null`: no cap). For every file together, use the transfer's own `throttle()`.
+   * @throws TypeError without the `tus` option: one POST cannot be slowed
+   */
+  throttle(bytesPerSecond: number | null, key?: string): void;
 }
 
 /**
@@ -119,14 +148,26 @@ export function uploadFiles(
   });
   const settings = resolveUploadOptions(options);
   const manager = options.manager ?? getUploadProgressManager();
-  const handles = manager.trackTransfers(
-    list.map((file) => ({filename: nameOf(file), total_bytes: file.size})),
+  const tus = options.tus;
+  const prints = tus ? list.map((file) => tus.fingerprint(file)) : [];
+  // A file a reload interrupted, chosen again, goes on in its row (see resumeUploads()).
+  const resumed = prints.map((print) => claimResumed(print, manager));
+  const fresh = manager.trackTransfers(
+    list
+      .filter((_, i) => !resumed[i])
+      .map((file) => ({filename: nameOf(file), total_bytes: file.size})),
   );
+  let next = 0;
+  const handles = resumed.length ? resumed.map((h) => h ?? fresh[next++]!) : fresh;
   const keys = Object.freeze(handles.map((handle) => handle.key));
   if (options.persist) {
-    persistUploads(keys, {...(options.persist === true ? {} : options.persist), manager});
+    persistUploads(keys, {
+      ...(options.persist === true ? {} : options.persist),
+      manager,
+      resumable: tus && new Map(keys.map((key, i) => [key, prints[i]!])),
+    });
   }
-  return Object.assign(run(list, handles, settings), {keys});
+  return Object.assign(run(list, handles, settings), {keys}, taskControls(keys, !!tus));
 }
 
 interface Settings {
@@ -141,6 +182,8 @@ interface Settings {
   perFile: boolean;
   concurrency: number;
   createXhr: () => XMLHttpRequest;
+  tus: ResumableTransfer | undefined;
+  confirmLeave: boolean;
 }
 
 function resolveUploadOptions(options: UploadFilesOptions): Settings {
@@ -166,7 +209,7 @@ function resolveUploadOptions(options: UploadFilesOptions): Settings {
   const createXhr =
     options.createXhr ??
     (typeof XMLHttpRequest === 'function' ? () => new XMLHttpRequest() : undefined);
-  if (!createXhr) {
+  if (!createXhr && !options.tus) {
     throw new TypeError(
       'uploadFiles() needs XMLHttpRequest (browsers and workers have it): pass createXhr here.',
     );
@@ -180,9 +223,11 @@ function resolveUploadOptions(options: UploadFilesOptions): Settings {
     timeout,
     idleTimeout,
     signal: options.signal,
-    perFile: requests === 'per-file',
+    perFile: requests === 'per-file' || !!options.tus,
     concurrency,
-    createXhr,
+    createXhr: createXhr!,
+    tus: options.tus,
+    confirmLeave: options.confirmLeave ?? true,
   };
 }
 
@@ -191,9 +236,62 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
   const groups = s.perFile ? indices.map((i) => [i]) : list.length ? [indices] : [];
   const ids: string[] = new Array<string>(list.length);
   let failure: UploadProgressError | undefined;
+  const signal = s.signal;
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(s.fields)) {
+    metadata[name] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+
+  /** A file ended: its controls go, unless it failed (a row may retry it). */
+  const settle = (i: number, error?: UploadProgressError) => {
+    const key = handles[i]!.key;
+    const c = controls.get(key);
+    if (s.confirmLeave) sending(-1);
+    if (error) handles[i]!.fail(error.message);
+    if (c && error && error.kind !== 'cancelled') c.state = 'failed';
+    else controls.delete(key);
+  };
+  const begin = (i: number, c: Control) => {
+    if (s.confirmLeave) sending(1);
+    controls.set(handles[i]!.key, c);
+    handles[i]!.restart?.();
+    handles[i]!.setPaused?.(false);
+  };
+
+  /** One file over the resumable transfer: settles with its first outcome. */
+  const resumable = (i: number, tus: ResumableTransfer) =>
+    new Promise<void>((resolve) => {
+      const c: Control = {state: 'sending', retry: () => (begin(i, c), run.retry())};
+      begin(i, c);
+      const run = tus.send(list[i]!, {
+        filename: nameOf(list[i]!),
+        metadata,
+        headers: s.headers,
+        withCredentials: s.withCredentials,
+        signal,
+        handle: handles[i]!,
+        onEnd: (id, why) => {
+          if (id) ids[i] = id;
+          const error =
+            why &&
+            (why === 'cancelled'
+              ? cancelledError(signal)
+              : new UploadProgressError(why.kind, why.message, {...why, uploadId: ''}));
+          settle(i, error);
+          failure ??= error;
+          resolve();
+        },
+      });
+      c.run = run;
+    });
 
   const send = async (group: number[]) => {
+    if (s.tus) return resumable(group[0]!, s.tus);
     const mine = group.map((i) => handles[i]!);
+    for (const i of group) {
+      const c: Control = {state: 'sending', retry: () => void send([i])};
+      begin(i, c);
+    }
     const {body, contentType, ranges} = multipartBody(
       group.map((i) => list[i]!),
       s.fieldName,
@@ -210,7 +308,7 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
         withCredentials: s.withCredentials,
         timeout: s.timeout,
         idleTimeout: s.idleTimeout,
-        signal: s.signal,
+        signal,
         createXhr: s.createXhr,
         // Only the files between the last offset and this one change: cost per event does
         // not grow with the number of files.
@@ -227,6 +325,7 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
       got.forEach((id, j) => {
         ids[group[j]!] = id;
         mine[j]!.attach(id);
+        settle(group[j]!);
       });
     } catch (error) {
       const reason =
@@ -236,7 +335,7 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
               uploadId: '',
               cause: error,
             });
-      for (const handle of mine) handle.fail(reason.message);
+      for (const i of group) settle(i, reason);
       failure ??= reason;
     }
   };

@@ -2,6 +2,7 @@ import {
   getUploadProgressManager,
   type UploadProgressManager,
 } from '../manager/upload-progress-manager.js';
+import type {TransferHandle} from '../types.js';
 
 /** What persistence needs of a storage: `sessionStorage` has it. */
 export type UploadStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
@@ -18,6 +19,11 @@ export interface PersistOptions {
 export interface ResumeOptions extends PersistOptions {
   /** The manager to track them with. @defaultValue the shared one */
   manager?: UploadProgressManager;
+  /**
+   * Per key of a file sent resumably, its fingerprint (`uploadFiles()` passes them for the
+   * `tus` option): after a reload such a file waits, paused, to be chosen again.
+   */
+  resumable?: ReadonlyMap<string, string> | undefined;
 }
 
 /** One remembered file: an id the server is processing, or `null` while it was being sent. */
@@ -27,6 +33,25 @@ interface StoredUpload {
   upload_id: string | null;
   filename: string;
   total_bytes: number;
+  /** The fingerprint of a file sent resumably: chosen again after a reload, it goes on. */
+  resume?: string;
+}
+
+/** Files a reload interrupted that can go on once chosen again, by fingerprint. */
+const waiting = new Map<string, {handle: TransferHandle; manager: UploadProgressManager}>();
+
+/**
+ * The row of a resumable file a reload interrupted, if `resumeUploads()` restored one with
+ * this fingerprint on this manager (it is then taken: a second call gets nothing).
+ */
+export function claimResumed(
+  fingerprint: string,
+  manager: UploadProgressManager,
+): TransferHandle | undefined {
+  const found = waiting.get(fingerprint);
+  if (found?.manager !== manager) return undefined;
+  waiting.delete(fingerprint);
+  return found.handle;
 }
 
 /** Tells this page's records from those stored before a reload. */
@@ -79,6 +104,7 @@ export function persistUploads(keys: readonly string[], options: ResumeOptions =
       else stored.set(k, id);
       if (id === before) continue;
       const ref = page + k;
+      const resume = id === null ? options.resumable?.get(k) : undefined;
       changes.set(
         ref,
         id === undefined
@@ -88,6 +114,7 @@ export function persistUploads(keys: readonly string[], options: ResumeOptions =
               upload_id: id,
               filename: entry!.filename ?? '',
               total_bytes: entry!.totalBytes ?? 0,
+              ...(resume ? {resume} : {}),
             },
       );
     }
@@ -132,8 +159,16 @@ export function resumeUploads(options: ResumeOptions = {}): string[] {
   write(storage, key, []);
   if (records.length === 0) return [];
   const handles = manager.trackTransfers(records);
+  const resumable = new Map<string, string>();
   const keys = records.map((record, i) => {
     const handle = handles[i]!;
+    if (record.upload_id === null && record.resume && handle.setPaused) {
+      // The server has part of it: shown paused until the file is chosen again.
+      handle.setPaused(true);
+      waiting.set(record.resume, {handle, manager});
+      resumable.set(handle.key, record.resume);
+      return handle.key;
+    }
     if (record.upload_id === null) {
       handle.fail(INTERRUPTED);
       return handle.key;
@@ -141,7 +176,7 @@ export function resumeUploads(options: ResumeOptions = {}): string[] {
     handle.attach(record.upload_id);
     return record.upload_id;
   });
-  persistUploads(keys, {...options, manager});
+  persistUploads(keys, {...options, manager, resumable});
   return keys;
 }
 
@@ -180,6 +215,7 @@ function isStored(value: unknown): value is StoredUpload {
     (r.upload_id === null || (typeof r.upload_id === 'string' && r.upload_id !== '')) &&
     typeof r.filename === 'string' &&
     typeof r.total_bytes === 'number' &&
-    r.total_bytes >= 0
+    r.total_bytes >= 0 &&
+    (r.resume === undefined || typeof r.resume === 'string')
   );
 }

@@ -90,6 +90,28 @@ export class FakeXhr extends EventTarget {
   }
 }
 
+/** Every fake made in this page, to end what a test left open (see {@link endFakeXhrs}). */
+const everyFake = new Set<FakeXhr>();
+
+/**
+ * Fails every request a test left unanswered, until none is left (queued requests start
+ * as others end), so no transfer outlives its test: a transfer still sending would make
+ * the page ask before the test runner navigates away (`beforeunload`).
+ */
+export async function endFakeXhrs(): Promise<void> {
+  for (let round = 0; round < 100; round++) {
+    const open = [...everyFake].filter((xhr) => xhr.active);
+    everyFake.clear();
+    if (open.length === 0) {
+      await new Promise((resolve) => setTimeout(resolve));
+      if (![...everyFake].some((xhr) => xhr.active)) return;
+      continue;
+    }
+    for (const xhr of open) xhr.fail();
+    await new Promise((resolve) => setTimeout(resolve));
+  }
+}
+
 /** Every request made through {@link FakeXhrs.create}, and how many were active at once. */
 export class FakeXhrs {
   readonly all: FakeXhr[] = [];
@@ -101,6 +123,7 @@ export class FakeXhrs {
       this.peak = Math.max(this.peak, this.active().length);
     });
     this.all.push(xhr);
+    everyFake.add(xhr);
     return xhr as unknown as XMLHttpRequest;
   };
 
@@ -109,3 +132,6 @@ export class FakeXhrs {
     return this.all.filter((xhr) => xhr.active);
   }
 }
+
+// Every test file that scripts requests ends what its tests left open.
+afterEach(endFakeXhrs);

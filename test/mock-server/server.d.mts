@@ -108,6 +108,36 @@ export interface MockServerStats {
   requests: RequestCounts;
   /** Progress requests per upload id since start or `reset()`. */
   attempts: Record<string, number>;
+  /** The tus endpoint (`/api/files/tus`, test/mock-server/tus.mjs). */
+  tus: TusStats;
+}
+
+/** One tus upload as the mock's tus endpoint saw it. */
+export interface TusUploadStats {
+  filename: string;
+  size: number;
+  /** Bytes received for it over every request: a resent byte counts twice. */
+  received: number;
+  /** PATCH requests for it. */
+  patches: number;
+  /** Connections the server cut for it (its `cutAt` switch). */
+  cuts: number;
+  /** Set once every byte arrived (the `Upload-Progress-Id` it answered). */
+  processingId: string | null;
+  /** Deleted by the client (tus termination). */
+  terminated: boolean;
+}
+
+export interface TusStats {
+  /** The server's `performance.now()`, to measure rates between two reads. */
+  now: number;
+  /** Bytes received over every tus upload since start or `reset()`. */
+  received: number;
+  created: number;
+  completed: number;
+  terminated: number;
+  /** By tus id (the last segment of the upload URL). */
+  uploads: Record<string, TusUploadStats>;
 }
 
 export interface MockServer {

@@ -11,6 +11,7 @@ import {BodyError, readMultipart} from './multipart.mjs';
 import {SessionStore} from './sessions.mjs';
 import {streamProgress} from './sse.mjs';
 import {MULTIPLEX_PATH, parseIds, streamMultiplexed} from './multiplex.mjs';
+import {TUS_PATH, createTusBackend} from './tus.mjs';
 import {
   DEFAULT_SWITCHES,
   SwitchError,
@@ -54,6 +55,7 @@ export {DEFAULT_SWITCHES} from './switches.mjs';
  * @property {number} sessions Sessions held now (not yet expired).
  * @property {RequestCounts} requests
  * @property {Record<string, number>} attempts Progress requests per upload id.
+ * @property {import('./tus.mjs').TusStats} tus The tus endpoint's counters.
  */
 
 const MIB = 1024 * 1024;
@@ -144,6 +146,7 @@ export async function startMockServer(options = {}) {
   /** @type {Switches} */
   let defaults = {...DEFAULT_SWITCHES, ...validateSwitches(switchOptions)};
   const store = new SessionStore();
+  const tus = createTusBackend({store, switches: () => defaults});
   /** @type {Set<{end(): void}>} */
   const streams = new Set();
   let counts = zeroCounts();
@@ -336,6 +339,7 @@ export async function startMockServer(options = {}) {
       answerPreflight(req, res);
       return;
     }
+    if (path === TUS_PATH || path.startsWith(`${TUS_PATH}/`)) return tus.handle(req, res, path);
     if (path === UPLOAD_PATH) {
       if (req.method === 'POST') return handleUpload(req, res);
       counts.other++;
@@ -394,6 +398,7 @@ export async function startMockServer(options = {}) {
       closing ??= new Promise((resolve) => {
         for (const stream of streams) stream.end();
         store.clear();
+        tus.close();
         server.close(() => resolve());
         server.closeAllConnections();
       });
@@ -409,6 +414,7 @@ export async function startMockServer(options = {}) {
         sessions: store.size,
         requests: {...counts},
         attempts: Object.fromEntries(attempts),
+        tus: tus.stats(),
       };
     },
 
@@ -418,6 +424,7 @@ export async function startMockServer(options = {}) {
       attempts = new Map();
       peakOpenStreams = openStreams;
       store.resetCount();
+      tus.reset();
     },
 
     /**

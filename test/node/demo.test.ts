@@ -108,6 +108,40 @@ describe('npm start (demo/serve.mjs)', () => {
     await page.close();
   });
 
+  it('the resumable card sends over tus: pause holds, resume and a lifted throttle finish it', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(url);
+    await page.selectOption('#tus-throttle', '262144');
+    await page.click('#tus-button');
+    type Entry = {phase?: string; paused?: boolean; transferredBytes?: number | null};
+    const entry = () =>
+      page.evaluate(() => {
+        const list = document.querySelector('upload-progress-list') as unknown as {
+          manager: {getSnapshot(): {uploads: Map<string, unknown>}};
+        };
+        const uploads = [...list.manager.getSnapshot().uploads.values()];
+        return uploads.at(-1) as Entry | undefined;
+      });
+    await page.waitForFunction(
+      () => !(document.getElementById('tus-pause') as HTMLButtonElement).disabled,
+    );
+    await page.click('#tus-pause');
+    assert.equal((await entry())?.paused, true);
+    assert.equal(await page.isEnabled('#tus-resume'), true);
+    await page.selectOption('#tus-throttle', '');
+    await page.click('#tus-resume');
+    await page.waitForFunction(
+      () => /every byte is on the server/.test(document.getElementById('tus-status')!.textContent!),
+      undefined,
+      {timeout: 30_000},
+    );
+    assert.notEqual((await entry())?.phase, 'transferring');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('follows the uploads over the multiplexed stream the demo server offers', async () => {
     const page = await browser.newPage();
     const requests: string[] = [];

@@ -409,6 +409,65 @@ describe('end to end through the script-tag bundle', () => {
     await page.close();
   });
 
+  it(
+    'multiplexUrl: the batch code is fetched with the first batch and follows every upload over one stream; without that file, one stream per upload',
+    {timeout: 60_000},
+    async () => {
+      for (const path of ['/', '/broken']) {
+        const page = await open(path);
+        const ids = await upload(
+          page,
+          [
+            ['m1.txt', 100],
+            ['m2.txt', 200],
+          ],
+          FAST,
+        );
+        server.reset();
+        const statuses = await page.evaluate(
+          (ids) =>
+            new Promise<string[]>((resolve) => {
+              const manager = new UploadProgress.UploadProgressManager({
+                multiplexUrl: '/api/files/progress?multiplex=1',
+              });
+              manager.subscribe((s) => {
+                if (s.allSettled) resolve(ids.map((id) => s.progressMap.get(id)?.status ?? ''));
+              });
+              manager.track(ids);
+            }),
+          ids,
+        );
+        assert.deepEqual(statuses, ['completed', 'completed'], path);
+        const {requests} = server.stats();
+        if (path === '/') {
+          assert.ok(fetched.includes('/dist/upload-progress.multiplexed.min.js'));
+          assert.equal(requests.multiplex, 1, 'one multiplexed stream');
+          assert.equal(requests.progress, 0, 'no per-upload stream');
+        } else {
+          assert.equal(requests.multiplex, 0, 'no batch without its code');
+          assert.equal(requests.progress, 2, 'one stream per upload');
+        }
+        await page.close();
+      }
+    },
+  );
+
+  it("a refused request's reason gets the server's words from a sibling fetched on that failure; without it, the status alone", async () => {
+    const reasons: string[] = [];
+    for (const path of ['/', '/broken']) {
+      const page = await open(path);
+      fetched.length = 0;
+      const result = await page.evaluate(() => e2e.followWithNewManager(['no-such-upload']));
+      assert.equal(result['no-such-upload']!.status, 'failed', path);
+      reasons.push(result['no-such-upload']!.error ?? '');
+      if (path === '/') assert.deepEqual(fetched, ['/dist/upload-progress.server-message.min.js']);
+      await page.close();
+    }
+    assert.match(reasons[0]!, /HTTP 404.*The server said: "Upload not found"/);
+    assert.match(reasons[1]!, /HTTP 404/);
+    assert.doesNotMatch(reasons[1]!, /The server said/);
+  });
+
   it("the script's code injected inline (no URL of its own) still sets window.UploadProgress", async () => {
     const page = await browser.newPage();
     page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
@@ -438,6 +497,12 @@ interface PageHelpers {
 declare const e2e: PageHelpers;
 /** The script tag's global (only what these tests call). */
 declare const UploadProgress: {
+  UploadProgressManager: new (options: {multiplexUrl?: string}) => {
+    subscribe(
+      listener: (s: {allSettled: boolean; progressMap: Map<string, {status: string}>}) => void,
+    ): unknown;
+    track(ids: string[]): void;
+  };
   uploadFiles(
     files: File[],
     options: {path?: string; fields?: Record<string, string>},

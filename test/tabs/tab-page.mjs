@@ -72,9 +72,10 @@ export function serveTabPage(req, res) {
   const path = new URL(req.url ?? '/', 'http://x').pathname;
   if (path === '/') {
     res.writeHead(200, {'content-type': 'text/html; charset=utf-8'}).end(PAGE);
-  } else if (path === '/dist/upload-progress.min.js') {
+  } else if (/^\/dist\/upload-progress(\.\w+)?\.min\.js$/.test(path)) {
+    // The script and its siblings (the multiplexed batch is loaded on first use).
     res.writeHead(200, {'content-type': 'text/javascript', 'cache-control': 'no-store'});
-    createReadStream(BUNDLE).pipe(res);
+    createReadStream(new URL(`../..${path}`, import.meta.url).pathname).pipe(res);
   } else if (path === '/small.txt') {
     res.writeHead(200, {'content-type': 'text/plain', 'cache-control': 'no-store'}).end('ok\n');
   } else {

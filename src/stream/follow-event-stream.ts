@@ -1,0 +1,180 @@
+import type {EventSourceMessage} from 'eventsource-parser';
+import {sleep} from '../clock.js';
+import {originOf, type ConnectionTicket} from '../budget/connection-budget.js';
+import {UploadProgressError} from '../errors.js';
+import {ReconnectPolicy} from '../transport/retry-policy.js';
+import {readEventStream, STOPPED, type AttemptResult} from '../transport/sse-connection.js';
+import type {ConnectionState} from '../types.js';
+import {buildHeaders, MAX_EVENT_ID, type ResolvedOptions} from './resolve-options.js';
+
+/** What {@link followEventStream} needs from whoever follows one progress URL. */
+export interface FollowTarget {
+  options: ResolvedOptions;
+  /** Aborted by the owner's `close()`: ends waiting, reading and sleeping at once. */
+  closed: AbortSignal;
+  /** The upload errors are about (a batch names its first). */
+  uploadId: string;
+  /** The URL of the next attempt (a batch asks only for the uploads still in flight). */
+  url(): string;
+  state(state: ConnectionState): void;
+  /** Takes one event; true when it was a valid record for the follower (changed or not). */
+  event(event: EventSourceMessage): boolean;
+  /** Nothing is left to follow: the reading stops and the connection is released. */
+  settled(): boolean;
+  /** Every error on the way, transient ones included. */
+  report?(error: UploadProgressError): void;
+  /** An error that ends following at once, even one that would be retried. */
+  ends?(error: UploadProgressError): boolean;
+}
+
+/**
+ * How following ended: every upload settled, `close()`, or an error that ends it (a final
+ * answer, or `maxAttempts` attempts in a row that brought no record).
+ */
+export type FollowEnd =
+  {kind: 'settled'} | {kind: 'closed'} | {kind: 'failed'; error: UploadProgressError};
+
+/**
+ * Follows one progress URL until nothing is left to follow: waits for a slot of the
+ * connection budget, reads the event stream, and after a drop or an early end reconnects on
+ * the one {@link ReconnectPolicy} (floor, cap, attempts per minute) with `Last-Event-ID`.
+ * One stream and a multiplexed batch share it, so every promise holds the same for both.
+ */
+export async function followEventStream(target: FollowTarget): Promise<FollowEnd> {
+  const {options, closed} = target;
+  const {clock, retry, random, budget} = options;
+  const policy = new ReconnectPolicy(retry, random);
+  let lastEventId: string | undefined;
+  let attempts = 0;
+  while (!closed.aborted) {
+    const url = target.url();
+    const ticket = await slot(target, originOf(url));
+    if (!ticket) return {kind: 'closed'};
+    attempts++;
+    target.state('connecting');
+    policy.attempted(clock.now());
+    const attempt = new AbortController();
+    // The slot goes back as close() returns, not once the read has wound down.
+    const stop = () => {
+      attempt.abort(STOPPED);
+      ticket.release();
+    };
+    closed.addEventListener('abort', stop, {once: true});
+    let contact = false;
+    let openedAt: number | undefined;
+    const result = await connect(target, url, attempts, lastEventId, attempt.signal, {
+      onOpen: () => {
+        openedAt = clock.now();
+        target.state('open');
+      },
+      onEvent: (event) => {
+        if (event.id !== undefined && event.id.length <= MAX_EVENT_ID) lastEventId = event.id;
+        contact = target.event(event) || contact;
+        if (target.settled()) attempt.abort(STOPPED);
+      },
+      onRetry: (ms) => policy.serverRetry(ms),
+    });
+    closed.removeEventListener('abort', stop);
+    ticket.release();
+    if (closed.aborted) return {kind: 'closed'};
+    if (target.settled()) return {kind: 'settled'};
+
+    const context = {uploadId: target.uploadId, attempt: attempts};
+    const error =
+      result.kind === 'error'
+        ? result.error
+        : new UploadProgressError(
+            'stream-ended',
+            'The server ended the progress stream before the upload finished; reconnecting.',
+            context,
+          );
+    target.report?.(error);
+    if (error.final || target.ends?.(error)) return {kind: 'failed', error};
+
+    const delay = policy.next(clock.now(), {
+      contact,
+      lived: openedAt === undefined ? 0 : clock.now() - openedAt,
+      retryAfter: error.retryAfter,
+    });
+    if (delay === undefined) {
+      const why = error.message.replace(/;? ?(reconnecting|retrying)\.?$/, '');
+      const spent = new UploadProgressError(
+        'retries-exhausted',
+        `Lost contact with the server after ${policy.failures} attempts (${why}).`,
+        {...context, status: error.status, cause: error},
+      );
+      target.report?.(spent);
+      return {kind: 'failed', error: spent};
+    }
+    target.state('retrying');
+    if (!(await sleep(clock, delay, closed))) return {kind: 'closed'};
+  }
+  return {kind: 'closed'};
+
+  /** A granted slot of the budget, or undefined when closed first (nothing held then). */
+  async function slot(t: FollowTarget, origin: string): Promise<ConnectionTicket | undefined> {
+    let ticket: ConnectionTicket | undefined;
+    let leave: (() => void) | undefined;
+    // The grant may come at once, inside request(): it only resolves there.
+    const granted = await new Promise<boolean>((resolve) => {
+      ticket = budget.request(origin, options.maxConnections, () => resolve(true));
+      if (ticket.granted) return;
+      t.state('waiting');
+      // Synchronously: whoever closes sees the queue left at once.
+      leave = () => {
+        ticket!.release();
+        resolve(false);
+      };
+      t.closed.addEventListener('abort', leave, {once: true});
+    });
+    if (leave) t.closed.removeEventListener('abort', leave);
+    // close() may come between the grant and this continuation.
+    if (!granted || t.closed.aborted) {
+      ticket?.release();
+      return undefined;
+    }
+    return ticket;
+  }
+}
+
+/** One attempt: the user's headers (asked afresh) and the SSE ones, then the stream read. */
+async function connect(
+  target: FollowTarget,
+  url: string,
+  attempt: number,
+  lastEventId: string | undefined,
+  signal: AbortSignal,
+  callbacks: Parameters<typeof readEventStream>[1],
+): Promise<AttemptResult> {
+  const {options, uploadId} = target;
+  const context = {uploadId, attempt};
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  if (typeof fetchFn !== 'function') {
+    const message = 'No fetch is available here: pass the fetch option.';
+    return {kind: 'error', error: new UploadProgressError('invalid-options', message, context)};
+  }
+  let headers: Headers;
+  try {
+    headers = await buildHeaders(options.headers, lastEventId);
+  } catch (cause) {
+    const message = 'The headers option failed to provide headers; retrying.';
+    return {kind: 'error', error: new UploadProgressError('network', message, {...context, cause})};
+  }
+  if (signal.aborted) return {kind: 'stopped'};
+  return readEventStream(
+    {
+      url,
+      fetch: fetchFn,
+      headers,
+      credentials: options.credentials,
+      signal,
+      idleTimeout: options.idleTimeout,
+      connectTimeout: options.connectTimeout,
+      maxEventSize: options.maxEventSize,
+      clock: options.clock,
+      uploadId,
+      attempt,
+    },
+    callbacks,
+  );
+}
