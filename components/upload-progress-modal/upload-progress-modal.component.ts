@@ -35,9 +35,6 @@ export interface UploadProgressModalEventMap extends HTMLElementEventMap {
 const LIST_PARTS =
   'overall,summary,rate,overall-bar,overall-indicator,counts,filter,filter-button,filter-button-active,rows,row,sending,paused,waiting,connecting,uploading,completed,failed,icon,filename,size,status,more,bar,indicator,action,pause,resume,retry';
 
-/** More uploads than this: the rows render in the task after the one that opens the dialog. */
-const LATER = 500;
-
 /** Open modals holding the page still, and the page's own overflow to give back. */
 let scrollLocks = 0;
 let pageOverflow = '';
@@ -57,9 +54,7 @@ function focused(): HTMLElement | null {
  * `auto-close-delay` ms, but never while one failed, and not while the pointer or the
  * keyboard focus is in it (the countdown starts again when they leave).
  *
- * The rows are an `<upload-progress-list>`, whose parts the modal exports. Past 500 uploads
- * it renders in the task after the one that opens the dialog (`updateComplete` waits for it),
- * so opening on thousands of uploads is two short tasks, not one long one.
+ * The rows are an `<upload-progress-list>`, whose parts the modal exports.
  *
  * @example
  * <upload-progress-modal></upload-progress-modal>
@@ -134,12 +129,6 @@ export class UploadProgressModal extends LitElement {
   #opener: HTMLElement | null = null;
   #pointer = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /**
-   * Past {@link LATER} uploads, the rows come in the task after the one that opens the dialog
-   * (`true` once they may render, `false` until then): the dialog, the tracking and the first
-   * streams' set-up make one task, the list of thousands another.
-   */
-  #rows: boolean | undefined;
 
   constructor() {
     super();
@@ -188,9 +177,8 @@ export class UploadProgressModal extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Number formats take tens of ms to make the first time: in a task of their own, before
-    // the rows' frame, not in the one that appends the modal (often the one that opens it).
-    setTimeout(() => warmFormats(this.locale));
+    // Number formats take tens of ms to make the first time: not in the task that opens it.
+    warmFormats(this.locale);
   }
 
   override disconnectedCallback(): void {
@@ -201,10 +189,8 @@ export class UploadProgressModal extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const ids = this.uploadIds;
     if (changed.has('uploadIds')) this.#ids = idsOf(ids) ?? [];
+    // The list inside tracks them (once: 10,000 ids are worth not tracking twice).
     if (changed.has('uploadIds')) this.open = !!ids?.length;
-    // Tracked here, as the list (a frame later) would: its own track() then costs nothing.
-    if ((changed.has('uploadIds') || changed.has('manager')) && ids?.length)
-      this.manager.track(ids);
     this.#view = this.#summarizer.view(this.manager.getSnapshot(), this.#ids);
   }
 
@@ -224,25 +210,7 @@ export class UploadProgressModal extends LitElement {
     } else if (!this.open) {
       this.#close('user');
     }
-    if (this.open && this.#rows === undefined && this.#ids.length > LATER) {
-      this.#rows = false;
-      setTimeout(() => {
-        if (this.#rows === false) this.#rows = true;
-        this.requestUpdate();
-      });
-    }
     this.#sync();
-  }
-
-  /** Also waits for the rows, which come a frame after opening, to render. */
-  protected override async getUpdateComplete(): Promise<boolean> {
-    let done = await super.getUpdateComplete();
-    while (this.#rows === false) {
-      await new Promise((resolve) => setTimeout(resolve));
-      done = await super.getUpdateComplete();
-    }
-    const list = this.renderRoot.querySelector<LitElement>('upload-progress-list');
-    return (await list?.updateComplete, done);
   }
 
   override render() {
@@ -282,7 +250,7 @@ export class UploadProgressModal extends LitElement {
           </button>
         </header>
         ${
-          this.open && (this.#rows === true || this.#ids.length <= LATER)
+          this.open
             ? html`<upload-progress-list
                 part="body"
                 class="body"
@@ -302,7 +270,6 @@ export class UploadProgressModal extends LitElement {
     if (!this.#shown) return;
     this.#shown = false;
     this.open = false;
-    this.#rows = undefined;
     this.renderRoot.querySelector('dialog')?.close();
     this.#sync();
     if (--scrollLocks === 0) document.documentElement.style.overflow = pageOverflow;

@@ -34,7 +34,7 @@ const zero = () => [0, 0, 0, 0, 0, 0, 0, 0];
  *   count, unknown count, uploading, pending, waiting, and bytes still to send or to
  *   process (for the ETA).
  * - the entries, in two layers a snapshot holds as they were: a large base, and the changes
- *   since (a deletion is `null`). A change after a snapshot copies the small layer only, and
+ *   since (a deletion is `undefined`). A change after a snapshot copies the small layer only, and
  *   folds it into a new base once it is large (its size squared past twice the base's): with a
  *   snapshot per task and 10,000 uploads under way, a change copied ~140 entries where it
  *   copied 10,000 (the largest cost of the manager per event).
@@ -46,7 +46,7 @@ export class InFlight {
   sums = zero();
   readonly #share: number;
   #base = new Map<string, UploadEntry>();
-  #changes = new Map<string, UploadEntry | null>();
+  #changes = new Map<string, UploadEntry | undefined>();
   #shared = false;
   #queued: UploadEntry[] = [];
   #queuedIndex = new Map<string, number>();
@@ -80,16 +80,10 @@ export class InFlight {
     this.live.delete(id);
     this.#count(live, null);
     const changes = this.#writable();
-    if (this.#base.has(id)) changes.set(id, null);
+    if (this.#base.has(id)) changes.set(id, undefined);
     else changes.delete(id);
-    // Nothing in flight: start the float sums afresh, so rounding never accumulates, and
-    // the layers too (snapshots handed out keep theirs).
-    if (this.live.size === 0) {
-      this.sums = zero();
-      this.#base = new Map();
-      this.#changes = new Map();
-      this.#shared = false;
-    }
+    // Nothing in flight: start the float sums afresh, so rounding never accumulates.
+    if (this.live.size === 0) this.sums = zero();
   }
 
   /** Untracked: gone from the log too (a new generation: snapshots handed out keep theirs). */
@@ -148,7 +142,7 @@ export class InFlight {
   }
 
   /** The layer of changes, copied first if a snapshot holds it (folded into the base if large). */
-  #writable(): Map<string, UploadEntry | null> {
+  #writable(): Map<string, UploadEntry | undefined> {
     if (this.#shared) {
       this.#shared = false;
       const changes = this.#changes;
@@ -192,9 +186,6 @@ export class InFlight {
 }
 
 /** The entries of uploads in flight as a snapshot saw them: its changes over its base. */
-const layers = (base: Map<string, UploadEntry>, changes: Map<string, UploadEntry | null>) => ({
-  get: (id: string): UploadEntry | undefined => {
-    const changed = changes.get(id);
-    return changed === undefined ? base.get(id) : (changed ?? undefined);
-  },
+const layers = (base: Map<string, UploadEntry>, changes: Map<string, UploadEntry | undefined>) => ({
+  get: (id: string) => (changes.has(id) ? changes.get(id) : base.get(id)),
 });

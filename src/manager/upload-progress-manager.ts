@@ -137,16 +137,10 @@ export class UploadProgressManager {
     if (this.#options.signal?.aborted) return;
     // A set: `includes` on an array made tracking n uploads cost n² comparisons.
     const added = new Set<string>();
-    const aliases = this.#aliases;
     for (const upload of uploads) {
-      // An id tracked already has nothing to teach (the modal and its list both track theirs).
-      if (typeof upload === 'string') {
-        const known = aliases.get(upload) ?? upload;
-        if (this.#live.has(known) || this.#settledIndex.has(known)) continue;
-      }
       const tracked = readTracked(upload);
       const {filename, totalBytes} = tracked;
-      const id = aliases.get(tracked.id) ?? tracked.id;
+      const id = this.#aliases.get(tracked.id) ?? tracked.id;
       const live = this.#live.get(id);
       if (live) {
         this.#learn(live, filename, totalBytes);

@@ -90,34 +90,6 @@ describe('<upload-progress-modal>', () => {
     expect(title(modal)).to.equal('Uploading files');
   });
 
-  it('opens and tracks in one task, and renders the rows of thousands in a later one (a few at once)', async () => {
-    const modal = document.createElement('upload-progress-modal');
-    modal.manager = manager;
-    document.body.append(modal);
-    await modal.updateComplete;
-    const ids = Array.from({length: 2000}, (_, i) => `u${i}`);
-    modal.uploadIds = ids;
-    // Lit renders in a microtask: by the end of this task the dialog is open and the ids
-    // tracked, and there is no list yet.
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(dialogOf(modal).open).to.equal(true);
-    expect(manager.tracked[0]).to.deep.equal(ids);
-    expect(listOf(modal)).to.equal(null);
-    // updateComplete waits for the rows too.
-    await modal.updateComplete;
-    expect(listOf(modal).shadowRoot!.querySelectorAll('[part~="row"]').length).to.be.greaterThan(0);
-    // A few uploads: the rows come with the dialog.
-    modal.uploadIds = ['a', 'b'];
-    modal.close();
-    await modal.updateComplete;
-    modal.uploadIds = ['c', 'd'];
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(dialogOf(modal).open).to.equal(true);
-    expect(listOf(modal)).to.not.equal(null);
-  });
-
   it('opens from the upload-ids attribute', async () => {
     const host = document.createElement('div');
     host.innerHTML = '<upload-progress-modal upload-ids="x y"></upload-progress-modal>';
