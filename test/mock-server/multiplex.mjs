@@ -8,6 +8,7 @@
 // client resuming with fewer ids (the settled ones dropped) is served correctly.
 
 import {isTerminal} from './sessions.mjs';
+import {openEventStream, parseLastEventId} from './sse.mjs';
 
 /** @typedef {import('./sessions.mjs').SessionStore} SessionStore */
 /** @typedef {import('./sessions.mjs').Session} Session */
@@ -36,15 +37,6 @@ export function parseIds(rawUrl) {
     }
   }
   return [...new Set(ids)];
-}
-
-/**
- * @param {string | string[] | undefined} header
- * @returns {number | undefined}
- */
-function lastEventIdOf(header) {
-  const text = Array.isArray(header) ? header[0] : header;
-  return text !== undefined && /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined;
 }
 
 /**
@@ -79,15 +71,7 @@ export function streamMultiplexed({req, res, headers, ids, store, switches}) {
   };
   res.on('close', cleanUp);
 
-  res.writeHead(200, {
-    ...headers,
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  res.flushHeaders();
-  req.socket.setNoDelay(true);
+  openEventStream(req, res, headers);
 
   /** @param {string} text */
   const write = (text) => {
@@ -105,7 +89,7 @@ export function streamMultiplexed({req, res, headers, ids, store, switches}) {
     }
   };
 
-  const since = switches.eventIds ? lastEventIdOf(req.headers['last-event-id']) : undefined;
+  const since = switches.eventIds ? parseLastEventId(req.headers['last-event-id']) : undefined;
   /** @type {Session[]} */
   const first = [];
   for (const id of ids) {

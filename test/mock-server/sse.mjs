@@ -24,13 +24,33 @@ function toWire(progress, nullFields) {
 }
 
 /**
+ * A numeric `Last-Event-ID` header (the mock's ids are sequence numbers), else undefined.
  * @param {string | string[] | undefined} header
  * @returns {number | undefined}
  */
-function parseLastEventId(header) {
+export function parseLastEventId(header) {
   const text = Array.isArray(header) ? header[0] : header;
   if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
   return Number(text.trim());
+}
+
+/**
+ * Answers 200 with an event stream's headers, sent at once and unbuffered.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ * @param {Record<string, string>} headers Extra response headers (CORS).
+ */
+export function openEventStream(req, res, headers) {
+  res.writeHead(200, {
+    ...headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    // Tells nginx-style proxies not to buffer the stream.
+    'x-accel-buffering': 'no',
+  });
+  res.flushHeaders();
+  req.socket.setNoDelay(true);
 }
 
 /**
@@ -88,16 +108,7 @@ export function streamProgress({req, res, headers, session, store, switches, att
   /** @param {() => void} fn @param {number} ms */
   const later = (fn, ms) => timers.push(setTimeout(fn, ms));
 
-  res.writeHead(200, {
-    ...headers,
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    // Tells nginx-style proxies not to buffer the stream.
-    'x-accel-buffering': 'no',
-  });
-  res.flushHeaders();
-  req.socket.setNoDelay(true);
+  openEventStream(req, res, headers);
 
   const pump = () => {
     const next = drip.shift();
