@@ -24,6 +24,7 @@ export interface Live {
 }
 
 const zero = () => [0, 0, 0, 0, 0, 0, 0, 0];
+const NONE: readonly number[] = zero();
 
 /**
  * The uploads in flight, with what a snapshot needs of them kept up to date as each one
@@ -45,6 +46,7 @@ export class InFlight {
   readonly live = new Map<string, Live>();
   sums = zero();
   readonly #share: number;
+  readonly #scratch = zero();
   #base = new Map<string, UploadEntry>();
   #changes = new Map<string, UploadEntry | undefined>();
   #shared = false;
@@ -59,7 +61,7 @@ export class InFlight {
   /** Adds an upload just tracked by id (its entry made already): logged, not copied by every snapshot. */
   queue(live: Live): void {
     this.live.set(live.id, live);
-    this.#count(live, this.#contribution(live));
+    this.#count(live, true);
     this.#queuedIndex.set(live.id, this.#queued.length);
     this.#queued.push(live.entry);
   }
@@ -69,7 +71,7 @@ export class InFlight {
     live.entry = this.entryOf(live);
     if (!this.live.has(live.id)) this.live.set(live.id, live);
     else if (this.live.get(live.id) !== live) return;
-    this.#count(live, this.#contribution(live));
+    this.#count(live, true);
     this.#writable().set(live.id, live.entry);
   }
 
@@ -78,7 +80,7 @@ export class InFlight {
     const live = this.live.get(id);
     if (!live) return;
     this.live.delete(id);
-    this.#count(live, null);
+    this.#count(live, false);
     const changes = this.#writable();
     if (this.#base.has(id)) changes.set(id, undefined);
     else changes.delete(id);
@@ -128,7 +130,7 @@ export class InFlight {
       const done = doneBytes(live.sent, progress?.uploaded_bytes ?? 0, total, this.#share);
       percentage = total > 0 ? Math.min(100, (done / total) * 100) : 0;
     }
-    return {
+    const entry: UploadEntry = {
       uploadId: live.id,
       progress,
       filename: live.filename,
@@ -137,8 +139,10 @@ export class InFlight {
       phase: settled ? 'done' : live.following ? 'processing' : 'transferring',
       transferredBytes: live.sent,
       percentage,
-      ...(live.paused ? {paused: true} : {}),
     };
+    // Set after, not spread in: a spread builds and copies an object per event.
+    if (live.paused) (entry as {paused?: boolean}).paused = true;
+    return entry;
   }
 
   /** The layer of changes, copied first if a snapshot holds it (folded into the base if large). */
@@ -161,27 +165,36 @@ export class InFlight {
     return this.#changes;
   }
 
-  #count(live: Live, next: number[] | null): void {
+  /**
+   * Moves `live`'s part of the sums to what it is now (to nothing once deleted). In place:
+   * one array per upload, not one per event.
+   */
+  #count(live: Live, counting: boolean): void {
+    const next = counting ? this.#contribution(live) : NONE;
+    const had = live.counted;
     const sums = this.sums;
-    for (let i = 0; i < 8; i++) sums[i]! += (next?.[i] ?? 0) - (live.counted?.[i] ?? 0);
-    live.counted = next;
+    for (let i = 0; i < 8; i++) sums[i]! += next[i]! - (had?.[i] ?? 0);
+    if (!counting) live.counted = null;
+    else if (had) for (let i = 0; i < 8; i++) had[i] = next[i]!;
+    else live.counted = next.slice();
   }
 
+  /** What `live` adds to each sum, written into one reused array. */
   #contribution(live: Live): number[] {
     const processed = live.progress?.uploaded_bytes ?? 0;
     const size = live.totalBytes ?? 0;
     const known = live.sizeKnown ? 1 : 0;
     const sent = live.sent;
-    return [
-      known && doneBytes(sent, processed, size, this.#share),
-      known && size,
-      known,
-      1 - known,
-      live.progress ? 1 : 0,
-      live.progress ? 0 : 1,
-      live.connection === 'waiting' ? 1 : 0,
-      known && Math.max(0, size - processed) + (sent === null ? 0 : Math.max(0, size - sent)),
-    ];
+    const c = this.#scratch;
+    c[0] = known && doneBytes(sent, processed, size, this.#share);
+    c[1] = known && size;
+    c[2] = known;
+    c[3] = 1 - known;
+    c[4] = live.progress ? 1 : 0;
+    c[5] = live.progress ? 0 : 1;
+    c[6] = live.connection === 'waiting' ? 1 : 0;
+    c[7] = known && Math.max(0, size - processed) + (sent === null ? 0 : Math.max(0, size - sent));
+    return c;
   }
 }
 
