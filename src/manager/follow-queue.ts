@@ -67,17 +67,18 @@ export class FollowQueue {
 
   /**
    * Queues uploads to follow, in order (the caller shows them as `waiting`). They start in
-   * a microtask, so ids added one by one in a loop (files attached as a POST answers)
-   * still share a multiplexed batch.
+   * a task of their own: ids added one by one in a loop (files attached as a POST answers)
+   * still share a multiplexed batch, and the first starts (a cold page compiles the whole
+   * reading path then) stay out of the task that tracked them, which often opens a modal too.
    */
   add(ids: Iterable<string>): void {
     for (const id of ids) this.#queue.add(id);
     if (this.#soon) return;
     this.#soon = true;
-    queueMicrotask(() => {
+    setTimeout(() => {
       this.#soon = false;
       this.#fill();
-    });
+    }, 0);
   }
 
   /** The stream of an upload followed on its own, if it started. */
