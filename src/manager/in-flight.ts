@@ -52,6 +52,8 @@ export class InFlight {
   #shared = false;
   #queued: UploadEntry[] = [];
   #queuedIndex = new Map<string, number>();
+  /** Entries in the log whose upload is no longer in flight (settled, renamed, untracked). */
+  #gone = 0;
 
   /** @param share - the manager's `transferShare` */
   constructor(share: number) {
@@ -81,20 +83,30 @@ export class InFlight {
     if (!live) return;
     this.live.delete(id);
     this.#count(live, false);
+    // Nothing in flight: start afresh, so nothing of the settled uploads stays here (their
+    // entries as tracked and as last changed: ~300 bytes each) and the float sums never
+    // accumulate rounding. New objects: snapshots handed out keep theirs.
+    if (this.live.size === 0) return this.clear();
     const changes = this.#writable();
     if (this.#base.has(id)) changes.set(id, undefined);
     else changes.delete(id);
-    // Nothing in flight: start the float sums afresh, so rounding never accumulates.
-    if (this.live.size === 0) this.sums = zero();
+    // Settled uploads are read from the settled log before this one: once half of it is
+    // gone, a new generation without them (O(1) a deletion, amortised).
+    if (this.#queuedIndex.has(id) && ++this.#gone * 2 > this.#queued.length) this.#compact();
   }
 
-  /** Untracked: gone from the log too (a new generation: snapshots handed out keep theirs). */
+  /** Untracked: gone from the log at once (a new generation: snapshots handed out keep theirs). */
   forget(id: string): void {
     this.delete(id);
-    if (!this.#queuedIndex.has(id)) return;
-    const queued = this.#queued.filter((entry) => entry.uploadId !== id);
+    if (this.#queuedIndex.has(id)) this.#compact();
+  }
+
+  /** The log without the uploads no longer in flight. */
+  #compact(): void {
+    const queued = this.#queued.filter((entry) => this.live.has(entry.uploadId));
     this.#queued = queued;
     this.#queuedIndex = new Map(queued.map((entry, i) => [entry.uploadId, i]));
+    this.#gone = 0;
   }
 
   clear(): void {
@@ -105,6 +117,7 @@ export class InFlight {
     this.#shared = false;
     this.#queued = [];
     this.#queuedIndex = new Map();
+    this.#gone = 0;
   }
 
   /** What a snapshot taken now sees of the uploads in flight. */
