@@ -156,19 +156,13 @@ export class FollowQueue {
       if (counted) this.#running++;
       else this.#freed();
     };
-    const stream = new UploadProgressStream(id, {
+    const stream: UploadProgressStream = new UploadProgressStream(id, {
       ...this.#options,
       known: this.#sink.known(id),
       onState,
+      onProgress: (progress) => on && this.#sink.update(id, progress, stream.state),
     });
-    const follow: Follow = {stream, stop: () => undefined, counted: true};
-    const unsubscribe = stream.subscribe((progress) => {
-      if (progress) this.#sink.update(id, progress, stream.state);
-    });
-    follow.stop = () => {
-      unsubscribe();
-      on = false;
-    };
+    const follow: Follow = {stream, stop: () => (on = false), counted: true};
     this.#streams.set(id, follow);
   }
 

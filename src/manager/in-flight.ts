@@ -71,8 +71,9 @@ export class InFlight {
   /** Adds an upload, or takes in a change of one (its entry and sums rebuilt). */
   put(live: Live): void {
     live.entry = this.entryOf(live);
-    if (!this.live.has(live.id)) this.live.set(live.id, live);
-    else if (this.live.get(live.id) !== live) return;
+    const known = this.live.get(live.id);
+    if (!known) this.live.set(live.id, live);
+    else if (known !== live) return;
     this.#count(live, true);
     this.#writable().set(live.id, live.entry);
   }
@@ -165,10 +166,8 @@ export class InFlight {
       const changes = this.#changes;
       if (changes.size * changes.size > 2 * this.#base.size) {
         const base = new Map(this.#base);
-        for (const [id, entry] of changes) {
-          if (entry) base.set(id, entry);
-          else base.delete(id);
-        }
+        // forEach: no [id, entry] pair built per entry, as for…of makes.
+        changes.forEach((entry, id) => (entry ? base.set(id, entry) : base.delete(id)));
         this.#base = base;
         this.#changes = new Map();
       } else {
