@@ -179,7 +179,7 @@ describe('UploadProgressManager', () => {
     expect(Object.isFrozen(after)).to.equal(true);
   });
 
-  it('snapshots taken between many changes keep what they saw (changes layered over a base)', async () => {
+  it('snapshots taken between many changes keep what they saw (undo logs over the entries)', async () => {
     const {server, manager} = setup({maxConnections: 12});
     const ids = Array.from({length: 12}, (_, i) => `u${i}`);
     manager.track(ids);
@@ -189,8 +189,8 @@ describe('UploadProgressManager', () => {
       ids
         .map((id) => `${s.uploads.get(id)?.progress?.uploaded_bytes}/${s.uploads.get(id)?.phase}`)
         .join();
-    // Rounds of changes, a snapshot after each: the layer of changes is copied, grows, is
-    // folded into a new base, and settled uploads leave it (a deletion over the base).
+    // Rounds of changes, a snapshot after each: every snapshot's undo log is read through
+    // the newer ones at the end, and settled uploads leave the entries (a deletion saved).
     const completed = new Set<string>();
     for (let round = 1; round <= 4; round++) {
       for (const [i, id] of ids.entries()) {

@@ -34,11 +34,13 @@ const NONE: readonly number[] = zero();
  * - `sums`, per field, over every upload in flight: uploaded bytes, known total, known
  *   count, unknown count, uploading, pending, waiting, and bytes still to send or to
  *   process (for the ETA).
- * - the entries, in two layers a snapshot holds as they were: a large base, and the changes
- *   since (a deletion is `undefined`). A change after a snapshot copies the small layer only, and
- *   folds it into a new base once it is large (its size squared past twice the base's): with a
- *   snapshot per task and 10,000 uploads under way, a change copied ~140 entries where it
- *   copied 10,000 (the largest cost of the manager per event).
+ * - the entries, in one map changed in place, and for the snapshots taken meanwhile an undo
+ *   log each: the first change of an upload after a snapshot saves the entry that snapshot saw
+ *   (`undefined`: none) in the newest log. A snapshot reads its own log, then the newer ones,
+ *   then the map. One map write a change, whatever the number under way and however often
+ *   snapshots are taken (copying a layer after each snapshot cost O(√n) a change with a
+ *   snapshot per task, O(n) with one per frame: the largest cost of the manager per event).
+ *   Logs are held by the snapshots that may read them only.
  * - the entries of uploads just tracked by id, in an append-only log (they change only once
  *   their turn comes, and then go to the layers, which a snapshot reads first).
  */
@@ -47,9 +49,9 @@ export class InFlight {
   sums = zero();
   readonly #share: number;
   readonly #scratch = zero();
-  #base = new Map<string, UploadEntry>();
-  #changes = new Map<string, UploadEntry | undefined>();
-  #shared = false;
+  #entries = new Map<string, UploadEntry>();
+  /** The undo log of the newest snapshot, if one was taken since the last `clear()`. */
+  #undo: Undo | undefined;
   #queued: UploadEntry[] = [];
   #queuedIndex = new Map<string, number>();
   /** Entries in the log whose upload is no longer in flight (settled, renamed, untracked). */
@@ -75,7 +77,7 @@ export class InFlight {
     if (!known) this.live.set(live.id, live);
     else if (known !== live) return;
     this.#count(live, true);
-    this.#writable().set(live.id, live.entry);
+    this.#write(live.id, live.entry);
   }
 
   /** Removes an upload (settled, renamed, or untracked). */
@@ -88,9 +90,7 @@ export class InFlight {
     // entries as tracked and as last changed: ~300 bytes each) and the float sums never
     // accumulate rounding. New objects: snapshots handed out keep theirs.
     if (this.live.size === 0) return this.clear();
-    const changes = this.#writable();
-    if (this.#base.has(id)) changes.set(id, undefined);
-    else changes.delete(id);
+    this.#write(id, undefined);
     // Settled uploads are read from the settled log before this one: once half of it is
     // gone, a new generation without them (O(1) a deletion, amortised).
     if (this.#queuedIndex.has(id) && ++this.#gone * 2 > this.#queued.length) this.#compact();
@@ -113,9 +113,8 @@ export class InFlight {
   clear(): void {
     this.live.clear();
     this.sums = zero();
-    this.#base = new Map();
-    this.#changes = new Map();
-    this.#shared = false;
+    this.#entries = new Map();
+    this.#undo = undefined;
     this.#queued = [];
     this.#queuedIndex = new Map();
     this.#gone = 0;
@@ -123,9 +122,24 @@ export class InFlight {
 
   /** What a snapshot taken now sees of the uploads in flight. */
   capture(): Pick<SnapshotFrame, 'inFlight' | 'queuedIndex' | 'queued' | 'queuedCount'> {
-    this.#shared = true;
+    let undo = this.#undo;
+    // Nothing changed since the last snapshot: both read the same log.
+    if (!undo || undo.saved.size > 0) {
+      const newer: Undo = {saved: new Map(), next: undefined};
+      if (undo) undo.next = newer;
+      this.#undo = undo = newer;
+    }
+    const entries = this.#entries;
+    const first = undo;
     return {
-      inFlight: layers(this.#base, this.#changes),
+      inFlight: {
+        get(id) {
+          for (let log: Undo | undefined = first; log; log = log.next) {
+            if (log.saved.has(id)) return log.saved.get(id);
+          }
+          return entries.get(id);
+        },
+      },
       queuedIndex: this.#queuedIndex,
       queued: this.#queued,
       queuedCount: this.#queued.length,
@@ -159,22 +173,12 @@ export class InFlight {
     return entry;
   }
 
-  /** The layer of changes, copied first if a snapshot holds it (folded into the base if large). */
-  #writable(): Map<string, UploadEntry | undefined> {
-    if (this.#shared) {
-      this.#shared = false;
-      const changes = this.#changes;
-      if (changes.size * changes.size > 2 * this.#base.size) {
-        const base = new Map(this.#base);
-        // forEach: no [id, entry] pair built per entry, as for…of makes.
-        changes.forEach((entry, id) => (entry ? base.set(id, entry) : base.delete(id)));
-        this.#base = base;
-        this.#changes = new Map();
-      } else {
-        this.#changes = new Map(changes);
-      }
-    }
-    return this.#changes;
+  /** Sets (or with `undefined` removes) an entry, saving the old one for the newest snapshot. */
+  #write(id: string, entry: UploadEntry | undefined): void {
+    const saved = this.#undo?.saved;
+    if (saved && !saved.has(id)) saved.set(id, this.#entries.get(id));
+    if (entry) this.#entries.set(id, entry);
+    else this.#entries.delete(id);
   }
 
   /**
@@ -210,7 +214,8 @@ export class InFlight {
   }
 }
 
-/** The entries of uploads in flight as a snapshot saw them: its changes over its base. */
-const layers = (base: Map<string, UploadEntry>, changes: Map<string, UploadEntry | undefined>) => ({
-  get: (id: string) => (changes.has(id) ? changes.get(id) : base.get(id)),
-});
+/** What changed after one snapshot, as it was then; `next`: the log of the snapshot after it. */
+interface Undo {
+  saved: Map<string, UploadEntry | undefined>;
+  next: Undo | undefined;
+}
