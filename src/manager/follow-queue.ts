@@ -10,11 +10,13 @@ import type {ConnectionState, UploadProgress} from '../types.js';
 import {MultiplexedBatch, type Known} from './multiplexed-batch.js';
 
 /**
- * Followings started in one task at most: with a large `maxConnections`, starting
- * thousands of streams at once would block the page (each costs ~0.1-0.2 ms); the rest
- * start in the next tasks.
+ * Followings started in one task at most, and the time they may take: with a large
+ * `maxConnections`, starting thousands of streams at once would block the page (each costs
+ * ~0.1-0.2 ms warm, and the first hundred of a cold page ~60 ms together, compiling the
+ * reading path); the rest start in the next tasks.
  */
 const STARTS_PER_TASK = 100;
+const MS_PER_TASK = 10;
 
 /** What the queue tells the manager. */
 export interface FollowSink {
@@ -125,8 +127,9 @@ export class FollowQueue {
   /** Starts followings while the window has room. */
   #fill(): void {
     let started = 0;
+    const until = performance.now() + MS_PER_TASK;
     for (const first of this.#queue) {
-      if (started++ === STARTS_PER_TASK) {
+      if (started++ === STARTS_PER_TASK || (started > 1 && performance.now() > until)) {
         this.#later ??= setTimeout(() => {
           this.#later = undefined;
           this.#fill();
