@@ -134,8 +134,8 @@ export class UploadProgressManager {
    */
   track(uploads: Iterable<TrackedUpload>): void {
     if (this.#options.signal?.aborted) return;
-    // A set: `includes` on an array made tracking n uploads cost n² comparisons.
-    const added = new Set<string>();
+    // An id twice in `uploads` is in flight from its first time on: no set of its own needed.
+    const added: string[] = [];
     for (const upload of uploads) {
       const tracked = readTracked(upload);
       const {filename, totalBytes} = tracked;
@@ -145,14 +145,14 @@ export class UploadProgressManager {
         this.#learn(live, filename, totalBytes);
         continue;
       }
-      if (this.#settledIndex.has(id) || added.has(id)) continue;
+      if (this.#settledIndex.has(id)) continue;
       // A new batch after a pause: the idle time must not drag the speed down.
-      if (this.#live.size === 0 && added.size === 0) this.#speed.reset();
-      added.add(id);
+      if (this.#live.size === 0 && added.length === 0) this.#speed.reset();
+      added.push(id);
       this.#flight.queue(this.#newLive(id, filename, totalBytes, null, true));
     }
-    if (added.size > 0) {
-      this.#order = [...this.#currentOrder(), ...added];
+    if (added.length > 0) {
+      this.#order = this.#currentOrder().concat(added);
       // Only the first few start now; the rest wait their turn in the queue.
       this.#follow.add(added);
       this.#changed();
