@@ -41,7 +41,7 @@ export class Milestones {
     if (view.ids !== this.#ids) {
       this.#ids = view.ids;
       this.#look();
-      this.#wasSettled = view.total ? view.settled : undefined;
+      this.#wasSettled = view.total ? view.allSettled : undefined;
     }
     const settled = view.completed + view.failed;
     if (settled !== this.#settled) {
@@ -58,10 +58,10 @@ export class Milestones {
     if (!v) return;
     this.#look();
     const s = this.#s;
-    if (v.total && v.settled && this.#wasSettled === false) {
+    if (v.total && v.allSettled && this.#wasSettled === false) {
       this.#summary = v.failed ? s.counts(v.completed, v.failed) : s.allUploaded(v.total);
     }
-    this.#wasSettled = v.total ? v.settled : undefined;
+    this.#wasSettled = v.total ? v.allSettled : undefined;
     const uploaded = this.#uploaded;
     const failed = this.#failed;
     const summary = this.#summary;

@@ -1,22 +1,18 @@
 import type {UploadEntry, UploadProgressSnapshot} from '../../src/index.js';
 
-/** What an element shows of a set of uploads: its own ids, not everything the manager tracks. */
-export interface UploadsSummary {
+/**
+ * What an element shows of a set of uploads: its own ids, not everything the manager tracks.
+ * The snapshot's own names, so the usual case (the ids are the manager's whole set) is the
+ * snapshot itself with the ids added.
+ */
+export interface UploadsSummary extends Pick<
+  UploadProgressSnapshot,
+  'total' | 'completed' | 'failed' | 'waiting' | 'allSettled' | 'allCompleted' | 'etaSeconds'
+> {
   /** The ids shown, in order. */
   ids: readonly string[];
-  total: number;
-  completed: number;
-  failed: number;
-  /** Queued for a connection slot. */
-  waiting: number;
-  /** Every upload completed or failed. */
-  settled: boolean;
-  /** Every upload completed. */
-  allCompleted: boolean;
-  /** Byte-weighted 0..100, as the core computes `overallPercentage`, over these ids only. */
-  percent: number;
-  /** Seconds left at the manager's speed, `null` when unknown. */
-  eta: number | null;
+  /** Byte-weighted 0..100, as the core computes it, over these ids only. */
+  overallPercentage: number;
 }
 
 /** A full refresh of "every tracked id" at least this often (ms), whatever the counts say. */
@@ -44,14 +40,6 @@ export class Summarizer {
   #covers = false;
   #coversTotal = -1;
 
-  /** Forget everything (the element let go of its uploads). */
-  reset(): void {
-    this.#ids = undefined;
-    this.#keys = [];
-    this.#keysTotal = -1;
-    this.#coversTotal = -1;
-  }
-
   view(snapshot: UploadProgressSnapshot, ids: readonly string[] | null): UploadsSummary {
     if (ids !== this.#ids) {
       this.#ids = ids;
@@ -77,20 +65,7 @@ export class Summarizer {
       this.#coversTotal = snapshot.total;
       this.#covers = list.length === snapshot.total && list.every((id) => snapshot.uploads.has(id));
     }
-    if (!ids || this.#covers) {
-      const s = snapshot;
-      return {
-        ids: list,
-        total: s.total,
-        completed: s.completed,
-        failed: s.failed,
-        waiting: s.waiting,
-        settled: s.allSettled,
-        allCompleted: s.allCompleted,
-        percent: s.overallPercentage,
-        eta: s.etaSeconds,
-      };
-    }
+    if (!ids || this.#covers) return {...snapshot, ids: list};
     return sum(snapshot, list);
   }
 }
@@ -136,10 +111,14 @@ function sum(snapshot: UploadProgressSnapshot, ids: readonly string[]): UploadsS
     completed,
     failed,
     waiting,
-    settled: total > 0 && completed + failed === total,
+    allSettled: total > 0 && completed + failed === total,
     allCompleted,
-    percent: allCompleted ? 100 : totalBytes ? Math.min(99.99, (uploaded / totalBytes) * 100) : 0,
-    eta: rate ? (remaining + (sized ? (sizes / sized) * unknown : 0)) / rate : null,
+    overallPercentage: allCompleted
+      ? 100
+      : totalBytes
+        ? Math.min(99.99, (uploaded / totalBytes) * 100)
+        : 0,
+    etaSeconds: rate ? (remaining + (sized ? (sizes / sized) * unknown : 0)) / rate : null,
   };
 }
 

@@ -19,7 +19,7 @@ export function overall(
   shown: UploadProgressListFilter,
   choose: (filter: UploadProgressListFilter) => void,
 ): TemplateResult {
-  const summary = v.settled
+  const summary = v.allSettled
     ? v.failed
       ? s.counts(v.completed, v.failed)
       : s.allUploaded(v.total)
@@ -48,14 +48,14 @@ export function overall(
     <div class="line">
       <span part="summary">${summary}</span>
       ${
-        !v.settled && rate && v.eta !== null
+        !v.allSettled && rate && v.etaSeconds !== null
           ? html`<span part="rate" class="rate"
-              ><span>${f.rate(rate)}</span> <span>${s.eta(f.duration(v.eta))}</span></span
+              ><span>${f.rate(rate)}</span> <span>${s.eta(f.duration(v.etaSeconds))}</span></span
             >`
           : nothing
       }
     </div>
-    ${progressBar(v.percent, s.overall, s.valueText(f.percent(v.percent), summary), '', 'overall-bar overall-indicator')}
+    ${progressBar(v.overallPercentage, s.overall, s.valueText(f.percent(v.overallPercentage), summary), '', 'overall-bar overall-indicator')}
     ${
       v.total > 1 || v.failed
         ? html`<div class="line">

@@ -229,7 +229,7 @@ export class UploadProgressModal extends LitElement {
       <div part="panel" class="panel" @pointerenter=${this.#hover} @pointerleave=${this.#hover}>
         <header part="header" class="header">
           <h2 part="title" id="title" class="title" tabindex="-1" autofocus>
-            ${this.#view?.settled ? s.titleDone : s.title}
+            ${this.#view?.allSettled ? s.titleDone : s.title}
           </h2>
           <button
             part="close-button"
