@@ -80,8 +80,6 @@ export function row(
     role="listitem"
     part="row ${status}"
     class="row"
-    data-status=${status}
-    data-i=${i}
     tabindex=${active ? 0 : -1}
     aria-posinset=${i + 1}
     aria-setsize=${c.size}
@@ -105,7 +103,6 @@ export function row(
             tabindex="-1"
             aria-expanded=${open}
             aria-controls=${statusId}
-            data-more
           >
             ${open ? s.less : s.more}
           </button>`
@@ -119,7 +116,7 @@ export function row(
             type="button"
             tabindex="-1"
             aria-label=${s.action(s[action], name)}
-            data-action=${action}
+            value=${action}
           >
             ${s[action]}
           </button>`

@@ -26,6 +26,10 @@ import styles from './upload-progress-list.styles.js';
 
 export type {UploadProgressListFilter};
 
+/** The position of the row `node` is in (0-based), or -1. */
+const rowAt = (node: EventTarget | null): number =>
+  Number((node as HTMLElement).closest('[aria-posinset]')?.getAttribute('aria-posinset')) - 1;
+
 /** Rows kept rendered beyond each edge of the view (px), so a quick scroll shows no gap. */
 const MARGIN = 240;
 /** Height of a row never measured, until one is (px). */
@@ -313,7 +317,7 @@ export class UploadProgressList extends LitElement {
       const id = this.#shown[i]!;
       const el = this.#els.get(id)! as HTMLElement & {_shape?: string};
       const row = el.firstElementChild as HTMLElement;
-      const shape = row.dataset['status']! + this.#open.has(id) + this.#width;
+      const shape = row.part.value + this.#open.has(id) + this.#width;
       if (el._shape === shape && this.#measured.has(id)) continue;
       el._shape = shape;
       const height = row.offsetHeight;
@@ -362,26 +366,27 @@ export class UploadProgressList extends LitElement {
     return this.renderRoot.querySelector<HTMLElement>('.rows');
   }
 
-  #onScroll = (event: Event): void => {
+  // Event handlers are methods: Lit calls them with the element as `this`.
+  #onScroll(event: Event): void {
     this.#top = (event.currentTarget as HTMLElement).scrollTop;
     this.requestUpdate();
-  };
+  }
 
-  #onFocus = (event: FocusEvent): void => {
-    const i = (event.target as HTMLElement).closest<HTMLElement>('[data-i]')?.dataset['i'];
-    if (i === undefined) return;
-    this.#activeAt = Number(i);
-    this.#active = this.#shown[this.#activeAt];
-  };
+  #onFocus(event: FocusEvent): void {
+    const i = rowAt(event.target);
+    if (i < 0) return;
+    this.#activeAt = i;
+    this.#active = this.#shown[i];
+  }
 
-  #onClick = (event: Event): void => {
+  #onClick(event: Event): void {
     const target = event.target as HTMLElement;
-    const i = target.closest<HTMLElement>('[data-i]')?.dataset['i'];
-    if (i === undefined) return;
-    if (target.closest('[data-more]')) this.#toggle(Number(i));
-    const action = target.closest<HTMLElement>('[data-action]')?.dataset['action'];
-    if (action) controlUpload(this.#shown[+i]!, action as UploadAction);
-  };
+    const i = rowAt(target);
+    if (i < 0) return;
+    if (target.closest('.more')) this.#toggle(i);
+    const action = target.closest<HTMLButtonElement>('.action')?.value;
+    if (action) controlUpload(this.#shown[i]!, action as UploadAction);
+  }
 
   #toggle(i: number): void {
     const id = this.#shown[i]!;
@@ -389,26 +394,27 @@ export class UploadProgressList extends LitElement {
     this.requestUpdate();
   }
 
-  #onKey = (event: KeyboardEvent): void => {
+  #onKey(event: KeyboardEvent): void {
     const target = event.target as HTMLElement;
-    const at = target.dataset['i'];
-    if (at === undefined) return;
+    // Keys act on a focused row, not on its buttons.
+    const i = Number(target.getAttribute('aria-posinset')) - 1;
+    if (i < 0) return;
     const n = this.#shown.length;
     // Enter presses the row's Pause, Resume or Retry button; Space too, unless it has a long
     // reason to open.
-    const more = !!target.querySelector('[data-more]');
-    const action = target.querySelector<HTMLElement>('[data-action]')?.dataset['action'];
+    const more = !!target.querySelector('.more');
+    const action = target.querySelector<HTMLButtonElement>('.action')?.value;
     if (action && (event.key === 'Enter' || (event.key === ' ' && !more))) {
       event.preventDefault();
-      controlUpload(this.#shown[+at]!, action as UploadAction);
+      controlUpload(this.#shown[i]!, action as UploadAction);
       return;
     }
-    const to = keyTarget(event, +at, n, more);
+    const to = keyTarget(event, i, n, more);
     if (to === undefined) return;
     event.preventDefault();
-    if (to === 'toggle') this.#toggle(+at);
+    if (to === 'toggle') this.#toggle(i);
     else this.#focus(Math.max(0, Math.min(n - 1, to)));
-  };
+  }
 
   /** Scrolls row `i` into view, renders it and focuses it. */
   async #focus(i: number): Promise<void> {

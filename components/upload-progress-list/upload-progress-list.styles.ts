@@ -124,33 +124,33 @@ export default [
     .icon::before {
       content: '\\2022';
     }
-    [data-status='sending'] .icon::before,
-    [data-status='uploading'] .icon::before {
+    [part~='sending'] .icon::before,
+    [part~='uploading'] .icon::before {
       content: '\\2191';
     }
-    [data-status='completed'] .icon {
+    [part~='completed'] .icon {
       color: var(--_ok);
     }
-    [data-status='completed'] .icon::before {
+    [part~='completed'] .icon::before {
       content: '\\2713';
     }
-    [data-status='completed'] .indicator {
+    [part~='completed'] .indicator {
       background: var(--upload-progress-bar-color, var(--_ok));
     }
-    [data-status='failed'] .icon {
+    [part~='failed'] .icon {
       color: var(--_error);
     }
-    [data-status='failed'] .icon::before {
+    [part~='failed'] .icon::before {
       content: '\\2715';
     }
-    [data-status='failed'] .indicator {
+    [part~='failed'] .indicator {
       background: var(--_error);
     }
-    [data-status='failed'] .status {
+    [part~='failed'] .status {
       font-weight: 600;
     }
     @media (forced-colors: active) {
-      [data-status='failed'] .indicator {
+      [part~='failed'] .indicator {
         background: Mark;
       }
     }
