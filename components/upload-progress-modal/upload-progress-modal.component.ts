@@ -279,13 +279,14 @@ export class UploadProgressModal extends LitElement {
     this.dispatchEvent(new CustomEvent('close', {bubbles: true, composed: true, detail: {reason}}));
   }
 
-  #hover = (event: PointerEvent): void => {
+  // Listeners are methods: Lit calls them with the element as `this`.
+  #hover(event: PointerEvent): void {
     this.#pointer = event.type === 'pointerenter';
     this.#sync();
-  };
+  }
 
   /** Runs the auto-close countdown exactly while it may run; restarts it after a pause. */
-  #sync = (): void => {
+  #sync(): void {
     const active = (this.renderRoot as ShadowRoot).activeElement;
     const busy = this.#pointer || (active !== null && active.localName !== 'h2');
     if (this.#shown && this.#view?.allCompleted && this.autoCloseDelay >= 0 && !busy) {
@@ -294,7 +295,7 @@ export class UploadProgressModal extends LitElement {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-  };
+  }
 }
 
 // Typed listeners: `modal.addEventListener('close', (e) => e.detail.reason)`.
