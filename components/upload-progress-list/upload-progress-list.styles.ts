@@ -54,7 +54,7 @@ export default [
       font-weight: 600;
     }
     .rows {
-      flex: 1 1 auto;
+      flex: auto;
       min-block-size: 0;
       max-block-size: var(--upload-progress-list-height, 24rem);
       overflow: auto;

@@ -49,7 +49,7 @@ export default css\`
     );
   }
   @media (min-width: 1px) and (max-width: 2px) {
-    a::before { content: 'a, b ( c )'; inline-size: calc(100% - 2rem); }
+    a::before { content: 'a, b ( c ) / d'; inline-size: calc(100% - 2rem); grid-column: 1 / -1; }
   }
 \`;`);
     assert.match(
@@ -57,7 +57,8 @@ export default css\`
       /:host\{--_line:var\(--x-border,color-mix\(in srgb,currentColor 15%,transparent\)\)\}/,
     );
     assert.match(code, /and \(max-width/);
-    assert.match(code, /content:"a, b \( c \)"/);
+    assert.match(code, /content:"a, b \( c \) \/ d"/);
+    assert.match(code, /grid-column:1\/-1/);
     assert.match(code, /calc\(100% - 2rem\)/);
   });
 
