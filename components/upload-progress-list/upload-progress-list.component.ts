@@ -191,7 +191,7 @@ export class UploadProgressList extends LitElement {
     if (changed.has('strings') || changed.has('locale') || !this.#c) {
       this.#c = {
         s: {...defaultStrings, ...this.strings},
-        f: formats(this.locale || document.documentElement.lang || undefined),
+        f: formats(this.locale),
         size: this.#shown.length,
       };
       this.#rows = new WeakMap();
