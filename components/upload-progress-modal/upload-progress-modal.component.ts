@@ -238,16 +238,7 @@ export class UploadProgressModal extends LitElement {
             aria-label=${s.close}
             title=${s.close}
             @click=${() => this.#close('user')}
-          >
-            <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
-              <path
-                d="M3 3l10 10M13 3 3 13"
-                stroke="currentColor"
-                stroke-width="2"
-                stroke-linecap="round"
-              />
-            </svg>
-          </button>
+          ></button>
         </header>
         ${
           this.open

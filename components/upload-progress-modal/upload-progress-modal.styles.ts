@@ -63,6 +63,11 @@ export default css`
     color: inherit;
     cursor: pointer;
   }
+  /* The icon is text (the list's failed icon too): the button's name is its aria-label. */
+  .close::before {
+    content: '\\2715';
+    font-size: 1.25rem;
+  }
   .close:hover {
     background: color-mix(in srgb, currentColor 10%, transparent);
   }
