@@ -2,7 +2,7 @@ import type {UploadProgressSnapshot} from '../../src/index.js';
 import {announce} from './announcer.js';
 import type {UploadProgressStrings} from './strings.js';
 import type {UploadsSummary} from './summarize.js';
-import {displayName, displayReason} from './visible-text.js';
+import {visibleOr} from './visible-text.js';
 
 /** Milestones reached within this long are announced as one message. */
 const BATCH_MS = 1000;
@@ -87,9 +87,9 @@ export class Milestones {
       const state = progress && progress.status !== 'uploading' ? progress.status : '';
       seen.set(id, state);
       if (this.#seen.get(id) !== '' || !state) continue;
-      const name = displayName(entry!.filename, id);
+      const name = visibleOr(entry!.filename, id);
       if (state === 'completed') this.#uploaded.push(name);
-      else this.#failed.push([name, displayReason(progress!.error, this.#s.unknownError)]);
+      else this.#failed.push([name, visibleOr(progress!.error, this.#s.unknownError)]);
     }
     this.#seen = seen;
   }

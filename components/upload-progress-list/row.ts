@@ -4,7 +4,7 @@ import type {Formats} from '../shared/formats.js';
 import {progressBar} from '../shared/progress-bar.js';
 import type {UploadProgressStrings} from '../shared/strings.js';
 import {doneBytes} from '../shared/summarize.js';
-import {displayName, displayReason} from '../shared/visible-text.js';
+import {visibleOr} from '../shared/visible-text.js';
 
 /**
  * A row's state: the server's status, `sending` while the page sends the file, or where its
@@ -19,9 +19,9 @@ const LONG_REASON = 120;
 // The only two places where text from the server becomes text on screen: the filename and
 // the failure reason, both without the characters that could disguise them (visible-text.ts).
 const filename = (entry: UploadEntry | undefined, id: string): string =>
-  displayName(entry?.filename, id);
+  visibleOr(entry?.filename, id);
 const reason = (progress: UploadProgress | null | undefined, s: UploadProgressStrings): string =>
-  displayReason(progress?.error, s.unknownError);
+  visibleOr(progress?.error, s.unknownError);
 
 /** What a row needs besides its upload. */
 export interface RowContext {

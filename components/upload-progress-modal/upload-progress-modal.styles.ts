@@ -72,7 +72,7 @@ export default css`
     background: color-mix(in srgb, currentColor 10%, transparent);
   }
   .close:focus-visible {
-    outline: 2px solid currentColor;
+    outline: 2px solid;
     outline-offset: -4px;
   }
   /* The list's rows scroll inside it, below its overall section: it takes what the dialog
