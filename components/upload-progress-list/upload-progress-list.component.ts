@@ -120,7 +120,7 @@ export class UploadProgressList extends LitElement {
   #view!: UploadsSummary;
   /** The rows shown: every id, or the failed ones. */
   #shown: readonly string[] = [];
-  #failedKey = '';
+  #failedCount = -1;
   #failedOf: readonly string[] = [];
   #heights = new RowHeights([]);
   /** Rows never measured are sized by a guess, not by the mean of measured ones. */
@@ -201,13 +201,13 @@ export class UploadProgressList extends LitElement {
     this.#milestones.update(snapshot, v, this.#c.s);
     let shown = v.ids;
     if (this.filter === 'failed') {
-      // Failed is final: the list changes only when the count or the ids do.
-      const key = `${v.failed} ${v.total}`;
+      // Failed is final: the list changes only when the count or the ids do (the same ids
+      // array means the same total).
       shown =
-        this.#failedKey === key && this.#failedOf === v.ids && this.#shown !== v.ids
+        this.#failedCount === v.failed && this.#failedOf === v.ids && this.#shown !== v.ids
           ? this.#shown
           : v.ids.filter((id) => snapshot.uploads.get(id)?.progress?.status === 'failed');
-      this.#failedKey = key;
+      this.#failedCount = v.failed;
       this.#failedOf = v.ids;
     }
     if (shown !== this.#shown) this.#reshape(shown);

@@ -188,9 +188,11 @@ export class UploadProgressModal extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const ids = this.uploadIds;
-    if (changed.has('uploadIds')) this.#ids = idsOf(ids) ?? [];
     // The list inside tracks them (once: 10,000 ids are worth not tracking twice).
-    if (changed.has('uploadIds')) this.open = !!ids?.length;
+    if (changed.has('uploadIds')) {
+      this.#ids = idsOf(ids) ?? [];
+      this.open = !!ids?.length;
+    }
     this.#view = this.#summarizer.view(this.manager.getSnapshot(), this.#ids);
   }
 
