@@ -1,7 +1,7 @@
 import type {UploadProgressSnapshot} from '../../src/index.js';
 import {announce} from './announcer.js';
 import type {UploadProgressStrings} from './strings.js';
-import type {UploadsSummary} from './summarize.js';
+import {settledSummary, type UploadsSummary} from './summarize.js';
 import {visibleOr} from './visible-text.js';
 
 /** Milestones reached within this long are announced as one message. */
@@ -22,7 +22,6 @@ export class Milestones {
   #wasSettled: boolean | undefined;
   #uploaded: string[] = [];
   #failed: [name: string, reason: string][] = [];
-  #summary = '';
   #timer: ReturnType<typeof setTimeout> | undefined;
   #snapshot: UploadProgressSnapshot | undefined;
   #view: UploadsSummary | undefined;
@@ -58,16 +57,13 @@ export class Milestones {
     if (!v) return;
     this.#look();
     const s = this.#s;
-    if (v.total && v.allSettled && this.#wasSettled === false) {
-      this.#summary = v.failed ? s.counts(v.completed, v.failed) : s.allUploaded(v.total);
-    }
+    // allSettled is false while nothing is shown.
+    const summary = v.allSettled && this.#wasSettled === false ? settledSummary(v, s) : '';
     this.#wasSettled = v.total ? v.allSettled : undefined;
     const uploaded = this.#uploaded;
     const failed = this.#failed;
-    const summary = this.#summary;
     this.#uploaded = [];
     this.#failed = [];
-    this.#summary = '';
     const failures =
       failed.length > 3 ? [] : failed.map(([name, reason]) => s.fileFailed(name, reason));
     const parts = summary

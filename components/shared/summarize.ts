@@ -1,4 +1,5 @@
 import type {UploadEntry, UploadProgressSnapshot} from '../../src/index.js';
+import type {UploadProgressStrings} from './strings.js';
 
 /**
  * What an element shows of a set of uploads: its own ids, not everything the manager tracks.
@@ -132,3 +133,7 @@ export function doneBytes(entry: UploadEntry): number {
   }
   return entry.progress?.uploaded_bytes ?? 0;
 }
+
+/** What a set of uploads came to, once all settled: "All 5 uploaded", "4 uploaded, 1 failed". */
+export const settledSummary = (v: UploadsSummary, s: UploadProgressStrings): string =>
+  v.failed ? s.counts(v.completed, v.failed) : s.allUploaded(v.total);

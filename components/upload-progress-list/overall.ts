@@ -2,7 +2,7 @@ import {html, nothing, type TemplateResult} from 'lit';
 import type {Formats} from '../shared/formats.js';
 import {progressBar} from '../shared/progress-bar.js';
 import type {UploadProgressStrings} from '../shared/strings.js';
-import type {UploadsSummary} from '../shared/summarize.js';
+import {settledSummary, type UploadsSummary} from '../shared/summarize.js';
 
 /** Which rows the list shows. */
 export type UploadProgressListFilter = 'all' | 'failed';
@@ -19,11 +19,7 @@ export function overall(
   shown: UploadProgressListFilter,
   choose: (filter: UploadProgressListFilter) => void,
 ): TemplateResult {
-  const summary = v.allSettled
-    ? v.failed
-      ? s.counts(v.completed, v.failed)
-      : s.allUploaded(v.total)
-    : s.done(v.completed + v.failed, v.total);
+  const summary = v.allSettled ? settledSummary(v, s) : s.done(v.completed + v.failed, v.total);
   const counts = (
     [
       [s.inProgress, v.total - v.completed - v.failed - v.waiting],
