@@ -71,7 +71,7 @@ export default [
       gap: 0.25rem 0.5rem;
       padding-block: 0.625rem;
       border-block-start: 1px solid var(--_line);
-      contain: layout paint style;
+      contain: content;
     }
     .row:focus-visible {
       outline: 2px solid;
