@@ -154,7 +154,7 @@ export class UploadProgressModal extends LitElement {
   upload(files: Iterable<Blob> | ArrayLike<Blob>, options: UploadFilesOptions = {}): UploadTask {
     const manager = (options.manager ?? this.manager) as Partial<UploadProgressManager>;
     if (typeof manager.trackTransfers !== 'function') {
-      throw new TypeError('upload() needs an UploadProgressManager; this manager only tracks ids.');
+      throw new TypeError('upload() needs an UploadProgressManager');
     }
     const task = uploadFiles(files, {...options, manager: manager as UploadProgressManager});
     // Files added while it is open join the rows shown; otherwise they replace them.
