@@ -27,8 +27,6 @@ const reason = (progress: UploadProgress | null | undefined, s: UploadProgressSt
 export interface RowContext {
   s: UploadProgressStrings;
   f: Formats;
-  /** Number of rows in the list (`aria-setsize`). */
-  size: number;
 }
 
 /**
@@ -41,6 +39,8 @@ export function row(
   id: string,
   entry: UploadEntry | undefined,
   i: number,
+  /** Number of rows in the list (`aria-setsize`). */
+  n: number,
   c: RowContext,
   active: boolean,
   open: boolean,
@@ -82,7 +82,7 @@ export function row(
     class="row"
     tabindex=${active ? 0 : -1}
     aria-posinset=${i + 1}
-    aria-setsize=${c.size}
+    aria-setsize=${n}
     style=${top === null ? nothing : `position:absolute;inset-inline:0;top:${top}px`}
   >
     <span part="icon" class="icon" aria-hidden="true"></span>

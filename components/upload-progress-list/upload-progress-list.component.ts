@@ -194,7 +194,6 @@ export class UploadProgressList extends LitElement {
       this.#c = {
         s: {...defaultStrings, ...this.strings},
         f: formats(this.locale),
-        size: this.#shown.length,
       };
       this.#rows = new WeakMap();
     }
@@ -235,7 +234,6 @@ export class UploadProgressList extends LitElement {
     this.#measured = measured;
     this.#open = open;
     this.#heights = new RowHeights(heights);
-    this.#c = {...this.#c, size: shown.length};
     const at = this.#active === undefined ? -1 : shown.indexOf(this.#active);
     if (at < 0 && this.#active !== undefined) {
       // The focused upload left the rows: the one now in its place takes the focus.
@@ -292,10 +290,11 @@ export class UploadProgressList extends LitElement {
     const active = this.#activeAt >= 0 ? i === this.#activeAt : i === this.#heights.at(this.#top);
     const top = i < this.#first || i > this.#last ? this.#heights.offset(i) : null;
     const open = this.#open.has(id);
-    const key = `${i} ${this.#c.size} ${active} ${open} ${top}`;
+    const size = this.#shown.length;
+    const key = `${i} ${size} ${active} ${open} ${top}`;
     const cached = entry && this.#rows.get(entry);
     if (cached?.[0] === key) return cached[1];
-    const template = row(id, entry, i, this.#c, active, open, top);
+    const template = row(id, entry, i, size, this.#c, active, open, top);
     if (entry) this.#rows.set(entry, [key, template]);
     return template;
   }
