@@ -1,5 +1,5 @@
 import {html, nothing, type TemplateResult} from 'lit';
-import {uploadAction, type UploadEntry, type UploadProgress} from '../../src/index.js';
+import type {UploadEntry, UploadProgress} from '../../src/index.js';
 import type {Formats} from '../shared/formats.js';
 import {progressBar} from '../shared/progress-bar.js';
 import type {UploadProgressStrings} from '../shared/strings.js';
@@ -22,6 +22,21 @@ const filename = (entry: UploadEntry | undefined, id: string): string =>
   visibleOr(entry?.filename, id);
 const reason = (progress: UploadProgress | null | undefined, s: UploadProgressStrings): string =>
   visibleOr(progress?.error, s.unknownError);
+
+/**
+ * What only some pages add to rows, set by the module that brings it: `action`, the Pause,
+ * Resume or Retry button of a file this page sends (./row-action.ts). The script tag loads
+ * that module with the sending code (components/script-tag/uploading.ts), which is what
+ * makes a file's controls: before it, no row has a button to show.
+ */
+export const rowExtras: {
+  action?: (
+    entry: UploadEntry,
+    status: RowStatus,
+    name: string,
+    s: UploadProgressStrings,
+  ) => TemplateResult | undefined;
+} = {};
 
 /** What a row needs besides its upload. */
 export interface RowContext {
@@ -73,9 +88,6 @@ export function row(
   const size = entry?.totalBytes ?? null;
   const statusId = `status-${i}`;
   const long = why.length > LONG_REASON;
-  // Pause, resume or retry a file this page sends (controlUpload(); the list handles the click).
-  const action =
-    entry && (entry.phase !== 'done' || status === 'failed') && uploadAction(entry.uploadId);
   return html`<div
     role="listitem"
     part="row ${status}"
@@ -108,19 +120,6 @@ export function row(
           </button>`
         : nothing
     }
-    ${
-      action
-        ? html`<button
-            part="action ${action}"
-            class="action"
-            type="button"
-            tabindex="-1"
-            aria-label=${s.action(s[action], name)}
-            value=${action}
-          >
-            ${s[action]}
-          </button>`
-        : nothing
-    }
+    ${entry && rowExtras.action?.(entry, status, name, s)}
   </div>`;
 }
