@@ -3,10 +3,10 @@
 // it loads with the sending code (components/script-tag/uploading.ts), which is also what
 // makes the controls this button shows, so no row waits for it.
 import {html} from 'lit';
-import {uploadAction} from '../../src/index.js';
+import {controlUpload, uploadAction, type UploadAction} from '../../src/index.js';
 import {rowExtras} from './row.js';
 
-// Pause, resume or retry (controlUpload(); the list handles the click and Enter on the row).
+// Pause, resume or retry a file this page sends.
 rowExtras.action = (entry, status, name, s) => {
   const action = (entry.phase !== 'done' || status === 'failed') && uploadAction(entry.uploadId);
   return action
@@ -21,4 +21,18 @@ rowExtras.action = (entry, status, name, s) => {
         ${s[action]}
       </button>`
     : undefined;
+};
+
+rowExtras.press = (event, id, more) => {
+  const target = event.target as HTMLElement;
+  const key = (event as KeyboardEvent).key;
+  const button =
+    event.type === 'click'
+      ? target.closest<HTMLButtonElement>('.action')
+      : (key === 'Enter' || (key === ' ' && !more)) &&
+        target.querySelector<HTMLButtonElement>('.action');
+  if (!button) return false;
+  event.preventDefault();
+  controlUpload(id, button.value as UploadAction);
+  return true;
 };

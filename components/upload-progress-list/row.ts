@@ -24,8 +24,8 @@ const reason = (progress: UploadProgress | null | undefined, s: UploadProgressSt
   visibleOr(progress?.error, s.unknownError);
 
 /**
- * What only some pages add to rows, set by the module that brings it: `action`, the Pause,
- * Resume or Retry button of a file this page sends (./row-action.ts). The script tag loads
+ * What only some pages add to rows, set by the module that brings it: the Pause, Resume or
+ * Retry button of a file this page sends and what presses it (./row-action.ts). The script tag loads
  * that module with the sending code (components/script-tag/uploading.ts), which is what
  * makes a file's controls: before it, no row has a button to show.
  */
@@ -36,6 +36,11 @@ export const rowExtras: {
     name: string,
     s: UploadProgressStrings,
   ) => TemplateResult | undefined;
+  /**
+   * Presses a row's button for a click on it, or for Enter (Space too, unless the row has a
+   * long reason to open) on the row; says whether it did.
+   */
+  press?: (event: Event, id: string, more: boolean) => boolean;
 } = {};
 
 /** What a row needs besides its upload. */

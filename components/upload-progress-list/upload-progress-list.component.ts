@@ -1,8 +1,6 @@
 import {html, LitElement, nothing, render, type PropertyValues, type TemplateResult} from 'lit';
 import {
-  controlUpload,
   getUploadProgressManager,
-  type UploadAction,
   type UploadEntry,
   type UploadProgressSnapshot,
 } from '../../src/index.js';
@@ -21,7 +19,7 @@ import {defaultStrings, type UploadProgressStrings} from '../shared/strings.js';
 import {Summarizer, type UploadsSummary} from '../shared/summarize.js';
 import {keyTarget} from './keys.js';
 import {overall, type UploadProgressListFilter} from './overall.js';
-import {row, type RowContext} from './row.js';
+import {row, rowExtras, type RowContext} from './row.js';
 import styles from './upload-progress-list.styles.js';
 
 export type {UploadProgressListFilter};
@@ -385,8 +383,7 @@ export class UploadProgressList extends LitElement {
     const i = rowAt(target);
     if (i < 0) return;
     if (target.closest('.more')) this.#toggle(i);
-    const action = target.closest<HTMLButtonElement>('.action')?.value;
-    if (action) controlUpload(this.#shown[i]!, action as UploadAction);
+    rowExtras.press?.(event, this.#shown[i]!, false);
   }
 
   #toggle(i: number): void {
@@ -404,12 +401,7 @@ export class UploadProgressList extends LitElement {
     // Enter presses the row's Pause, Resume or Retry button; Space too, unless it has a long
     // reason to open.
     const more = !!target.querySelector('.more');
-    const action = target.querySelector<HTMLButtonElement>('.action')?.value;
-    if (action && (event.key === 'Enter' || (event.key === ' ' && !more))) {
-      event.preventDefault();
-      controlUpload(this.#shown[i]!, action as UploadAction);
-      return;
-    }
+    if (rowExtras.press?.(event, this.#shown[i]!, more)) return;
     const to = keyTarget(event, i, n, more);
     if (to === undefined) return;
     event.preventDefault();
