@@ -38,7 +38,7 @@ export class Summarizer {
   #keys: readonly string[] = [];
   #keysTotal = -1;
   #keysAt = 0;
-  #covers = false;
+  #covers!: boolean;
   #coversTotal = -1;
 
   view(snapshot: UploadProgressSnapshot, ids: readonly string[] | null): UploadsSummary {

@@ -122,7 +122,7 @@ export class UploadProgressList extends LitElement {
   #failedOf: readonly string[] = [];
   #heights = new RowHeights([]);
   /** Rows never measured are sized by a guess, not by the mean of measured ones. */
-  #guess = true;
+  #guess!: boolean;
   /** Measured heights by id, for the ids shown only. */
   #measured = new Map<string, number>();
   /** Ids whose long failure reason is unfolded (shown ids only). */
@@ -132,11 +132,11 @@ export class UploadProgressList extends LitElement {
   /** The row Tab enters on and arrows move from (roving focus), by id and by position. */
   #active: string | undefined;
   #activeAt = -1;
-  #refocus = false;
+  #refocus: boolean | undefined;
   #top = 0;
   #viewport = 600;
   #window: number[] = [];
-  #items: HTMLElement | null = null;
+  #items: HTMLElement | null | undefined;
   /** The element of each rendered row, by id. */
   #els = new Map<string, HTMLElement>();
   #observed: HTMLElement | undefined;
@@ -278,8 +278,8 @@ export class UploadProgressList extends LitElement {
     return `padding-block:${h.offset(first)}px ${h.offset(n) - h.offset(last + 1)}px`;
   }
 
-  #first = 0;
-  #last = -1;
+  #first!: number;
+  #last!: number;
 
   #row(i: number): TemplateResult {
     const id = this.#shown[i]!;

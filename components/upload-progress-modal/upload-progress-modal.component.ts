@@ -125,9 +125,9 @@ export class UploadProgressModal extends LitElement {
   #summarizer = new Summarizer();
   #view: UploadsSummary | undefined;
   /** Shown and not yet reported closed. */
-  #shown = false;
-  #opener: HTMLElement | null = null;
-  #pointer = false;
+  #shown: boolean | undefined;
+  #opener: HTMLElement | null | undefined;
+  #pointer: boolean | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
