@@ -18,7 +18,7 @@ export class Milestones {
   /** Settled state by id as last seen ('' while in flight). */
   #seen = new Map<string, string>();
   #ids: readonly string[] | undefined;
-  #settled = -1;
+  #settled: number | undefined;
   #wasSettled: boolean | undefined;
   #uploaded: string[] = [];
   #failed: [name: string, reason: string][] = [];

@@ -36,10 +36,10 @@ const KEYS_EVERY_FRAME = 1000;
 export class Summarizer {
   #ids: readonly string[] | null | undefined;
   #keys: readonly string[] = [];
-  #keysTotal = -1;
-  #keysAt = 0;
+  #keysTotal: number | undefined;
+  #keysAt!: number;
   #covers!: boolean;
-  #coversTotal = -1;
+  #coversTotal: number | undefined;
 
   view(snapshot: UploadProgressSnapshot, ids: readonly string[] | null): UploadsSummary {
     if (ids !== this.#ids) {

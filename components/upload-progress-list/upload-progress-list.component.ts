@@ -118,8 +118,8 @@ export class UploadProgressList extends LitElement {
   #view!: UploadsSummary;
   /** The rows shown: every id, or the failed ones. */
   #shown: readonly string[] = [];
-  #failedCount = -1;
-  #failedOf: readonly string[] = [];
+  #failedCount: number | undefined;
+  #failedOf: readonly string[] | undefined;
   #heights = new RowHeights([]);
   /** Rows never measured are sized by a guess, not by the mean of measured ones. */
   #guess!: boolean;
@@ -135,7 +135,8 @@ export class UploadProgressList extends LitElement {
   #refocus: boolean | undefined;
   #top = 0;
   #viewport = 600;
-  #window: number[] = [];
+  /** The positions rendered (set by #place() before any update reads it). */
+  #window!: number[];
   #items: HTMLElement | null | undefined;
   /** The element of each rendered row, by id. */
   #els = new Map<string, HTMLElement>();
