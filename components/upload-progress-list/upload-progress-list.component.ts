@@ -120,15 +120,19 @@ export class UploadProgressList extends LitElement {
   #shown: readonly string[] = [];
   #failedCount: number | undefined;
   #failedOf: readonly string[] | undefined;
-  #heights = new RowHeights([]);
+  /** Made by #reshape(), which the first update runs (no ids shown yet is a new set). */
+  #heights!: RowHeights;
   /** Rows never measured are sized by a guess, not by the mean of measured ones. */
   #guess!: boolean;
   /** Measured heights by id, for the ids shown only. */
   #measured = new Map<string, number>();
   /** Ids whose long failure reason is unfolded (shown ids only). */
   #open = new Set<string>();
-  /** Rendered rows by entry, with what else they depend on: an unchanged row costs nothing. */
-  #rows = new WeakMap<UploadEntry, [string, TemplateResult]>();
+  /**
+   * Rendered rows by entry, with what else they depend on: an unchanged row costs nothing.
+   * Made anew when the ids, the strings or the locale change (the first update too).
+   */
+  #rows!: WeakMap<UploadEntry, [string, TemplateResult]>;
   /** The row Tab enters on and arrows move from (roving focus), by id and by position. */
   #active: string | undefined;
   #activeAt = -1;
