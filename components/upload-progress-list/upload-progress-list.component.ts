@@ -182,8 +182,6 @@ export class UploadProgressList extends LitElement {
     super.disconnectedCallback();
     this.#milestones.flush();
     this.#resize.disconnect();
-    // Observed again when it comes back (moved in the page).
-    this.#observed = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

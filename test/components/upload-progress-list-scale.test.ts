@@ -64,21 +64,6 @@ describe('<upload-progress-list> with many uploads', () => {
     }
   });
 
-  it('follows its own height again once moved to another place in the page', async () => {
-    const list = await makeList(ids(MANY));
-    list.style.setProperty('--upload-progress-list-height', '200px');
-    await waitFor(() => rows(list).length < 15);
-    const few = rows(list).length;
-    // Moved: disconnected, then connected again.
-    const box = document.createElement('div');
-    document.body.append(box);
-    box.append(list);
-    await rendered(list);
-    list.style.setProperty('--upload-progress-list-height', '1200px');
-    await waitFor(() => rows(list).length > few + 10);
-    box.remove();
-  });
-
   it('renders the rows where it is scrolled to, each in its current state', async () => {
     const list = await makeList(ids(MANY));
     manager.set('f7000', {filename: 'f7000.jpg', status: 'completed', uploaded_bytes: 1000});
