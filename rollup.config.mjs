@@ -30,13 +30,22 @@ const target = 'es2022';
 
 /**
  * Modules the script tag loads late: each gets a sibling file `upload-progress.<name>.min.js`,
- * and `stub` (same exports) stands in for it until then. Used by scripts/size.mjs too.
+ * and `stub` (same exports) stands in for it until then. With `via`, the stub loads that
+ * module instead, which brings the lazy one and the modules of `with`; everywhere else each
+ * of those gets its own stub. Used by scripts/size.mjs too.
  */
 export const lazy = [
   {
     module: 'src/uploading/upload-files.ts',
     stub: 'components/script-tag/upload-files-stub.ts',
     name: 'uploading',
+    via: 'components/script-tag/uploading.ts',
+    with: [
+      {
+        module: 'components/upload-progress-list/row-action.ts',
+        stub: 'components/script-tag/row-action-stub.ts',
+      },
+    ],
   },
   {
     module: 'src/manager/multiplexed-batch.ts',

@@ -1,18 +1,19 @@
 // The script-tag build only (rollup.config.mjs): stands in for src/uploading/upload-files.ts,
-// whose code (and what only it needs: the multipart body, the request) sits in the sibling
-// file upload-progress.uploading.min.js, loaded on the first call from beside the script.
+// whose code (and what only it needs: the multipart body, the request, the rows' action
+// buttons) sits in the sibling file upload-progress.uploading.min.js (./uploading.ts), loaded
+// on the first call from beside the script.
 // Pages that only follow uploads never download it.
 import {UploadProgressError} from '../../src/errors.js';
 import {getUploadProgressManager} from '../../src/manager/upload-progress-manager.js';
 import {taskControls} from '../../src/uploading/transfer-controls.js';
-import type * as UploadFiles from '../../src/uploading/upload-files.js';
+import type * as UploadFiles from './uploading.js';
 
 let loaded: typeof UploadFiles | undefined;
 let loading: Promise<typeof UploadFiles> | undefined;
 
 /** Loads the sibling file once; a failed load is tried again on the next call. */
 function load(): Promise<typeof UploadFiles> {
-  loading ??= import('../../src/uploading/upload-files.js').then(
+  loading ??= import('./uploading.js').then(
     (module) => (loaded = module),
     (error: unknown) => {
       loading = undefined;

@@ -14,11 +14,14 @@ export interface Formats {
 
 const cache = new Map<string, Formats>();
 
+/** Which of {@link UNITS} a byte count is shown in: 1000 ** power. */
+const power = (value: number): number =>
+  value < 1000 ? 0 : Math.min(4, Math.floor(Math.log10(value) / 3));
+
 /** A byte count rounded as {@link Formats.bytes} shows it (3 figures), so equal texts share a key. */
 const shown = (value: number): number => {
-  if (value < 1000) return Math.round(value);
-  const step = 1000 ** Math.min(4, Math.floor(Math.log10(value) / 3)) / 10;
-  return Math.round(value / step) * step;
+  const step = 1000 ** power(value) / 10;
+  return step < 1 ? Math.round(value) : Math.round(value / step) * step;
 };
 
 /**
@@ -39,22 +42,26 @@ function remember(format: (value: number) => string, key = (value: number) => va
   };
 }
 
-/** The (cached) formats of a locale; `undefined` means the browser's. */
+/**
+ * The (cached) formats of a locale: `locale`, else the document's `lang`, else the browser's.
+ */
 export function formats(locale: string | undefined): Formats {
-  const key = locale ?? '';
+  const tag = locale || document.documentElement.lang || undefined;
+  const key = tag ?? '';
   let found = cache.get(key);
   if (found) return found;
   const make = (options: Intl.NumberFormatOptions) => {
     try {
-      return new Intl.NumberFormat(locale, options);
+      return new Intl.NumberFormat(tag, options);
     } catch {
       // An invalid locale tag must not break rendering.
       return new Intl.NumberFormat(undefined, options);
     }
   };
+  // One format per unit: each unit always shows the same number of decimals.
   const memo = new Map<string, Intl.NumberFormat>();
   const unit = (name: string, value: number, digits: number) => {
-    let format = memo.get(name + digits);
+    let format = memo.get(name);
     if (!format) {
       format = make({
         style: 'unit',
@@ -62,13 +69,13 @@ export function formats(locale: string | undefined): Formats {
         unitDisplay: name === 'byte' ? 'long' : 'short',
         maximumFractionDigits: digits,
       });
-      memo.set(name + digits, format);
+      memo.set(name, format);
     }
     return format.format(value);
   };
   const scaled = (value: number, suffix: string) => {
-    const i = value < 1000 ? 0 : Math.min(4, Math.floor(Math.log10(value) / 3));
-    return unit(UNITS[i] + suffix, value / 1000 ** i, i ? 1 : 0);
+    const i = power(value);
+    return unit(UNITS[i] + suffix, value / 1000 ** i, i && 1);
   };
   const percent = make({style: 'percent', maximumFractionDigits: 0});
   found = {
@@ -99,7 +106,7 @@ export function warmFormatsWhenIdle(): void {
 
 /** Makes the formats a first render needs, ahead of it. */
 export function warmFormats(locale: string | undefined): void {
-  const f = formats(locale || document.documentElement.lang || undefined);
+  const f = formats(locale);
   f.percent(0);
   f.bytes(0);
   f.bytes(1e6);

@@ -24,10 +24,11 @@ export class ManagerController implements ReactiveController {
   readonly #host: ReactiveControllerHost & {manager: ManagerLike};
   #manager: ManagerLike | undefined;
   #unsubscribe: (() => void) | undefined;
-  #connected = false;
+  #connected: boolean | undefined;
   #last: unknown;
-  #still = 0;
-  #frame = 0;
+  #still!: number;
+  // Unset until the first frame is asked for: cancelAnimationFrame(undefined) does nothing.
+  #frame!: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: ReactiveControllerHost & {manager: ManagerLike}) {

@@ -1,8 +1,8 @@
 import type {UploadProgressSnapshot} from '../../src/index.js';
 import {announce} from './announcer.js';
 import type {UploadProgressStrings} from './strings.js';
-import type {UploadsSummary} from './summarize.js';
-import {displayName, displayReason} from './visible-text.js';
+import {settledSummary, type UploadsSummary} from './summarize.js';
+import {visibleOr} from './visible-text.js';
 
 /** Milestones reached within this long are announced as one message. */
 const BATCH_MS = 1000;
@@ -18,11 +18,10 @@ export class Milestones {
   /** Settled state by id as last seen ('' while in flight). */
   #seen = new Map<string, string>();
   #ids: readonly string[] | undefined;
-  #settled = -1;
+  #settled: number | undefined;
   #wasSettled: boolean | undefined;
   #uploaded: string[] = [];
   #failed: [name: string, reason: string][] = [];
-  #summary = '';
   #timer: ReturnType<typeof setTimeout> | undefined;
   #snapshot: UploadProgressSnapshot | undefined;
   #view: UploadsSummary | undefined;
@@ -41,7 +40,7 @@ export class Milestones {
     if (view.ids !== this.#ids) {
       this.#ids = view.ids;
       this.#look();
-      this.#wasSettled = view.total ? view.settled : undefined;
+      this.#wasSettled = view.total ? view.allSettled : undefined;
     }
     const settled = view.completed + view.failed;
     if (settled !== this.#settled) {
@@ -58,16 +57,13 @@ export class Milestones {
     if (!v) return;
     this.#look();
     const s = this.#s;
-    if (v.total && v.settled && this.#wasSettled === false) {
-      this.#summary = v.failed ? s.counts(v.completed, v.failed) : s.allUploaded(v.total);
-    }
-    this.#wasSettled = v.total ? v.settled : undefined;
+    // allSettled is false while nothing is shown.
+    const summary = v.allSettled && this.#wasSettled === false ? settledSummary(v, s) : '';
+    this.#wasSettled = v.total ? v.allSettled : undefined;
     const uploaded = this.#uploaded;
     const failed = this.#failed;
-    const summary = this.#summary;
     this.#uploaded = [];
     this.#failed = [];
-    this.#summary = '';
     const failures =
       failed.length > 3 ? [] : failed.map(([name, reason]) => s.fileFailed(name, reason));
     const parts = summary
@@ -87,9 +83,9 @@ export class Milestones {
       const state = progress && progress.status !== 'uploading' ? progress.status : '';
       seen.set(id, state);
       if (this.#seen.get(id) !== '' || !state) continue;
-      const name = displayName(entry!.filename, id);
+      const name = visibleOr(entry!.filename, id);
       if (state === 'completed') this.#uploaded.push(name);
-      else this.#failed.push([name, displayReason(progress!.error, this.#s.unknownError)]);
+      else this.#failed.push([name, visibleOr(progress!.error, this.#s.unknownError)]);
     }
     this.#seen = seen;
   }

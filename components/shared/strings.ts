@@ -73,6 +73,8 @@ export interface UploadProgressStrings {
 }
 
 const n = (value: number) => value.toLocaleString('en');
+/** "Pause photo.jpg", "Processing 45%". */
+const spaced = (a: string, b: string) => `${a} ${b}`;
 
 /** The English texts; see {@link UploadProgressStrings}. */
 export const defaultStrings: Readonly<UploadProgressStrings> = {
@@ -91,8 +93,8 @@ export const defaultStrings: Readonly<UploadProgressStrings> = {
   pause: 'Pause',
   resume: 'Resume',
   retry: 'Retry',
-  action: (label, name) => `${label} ${name}`,
-  statusPercent: (status, percent) => `${status} ${percent}`,
+  action: spaced,
+  statusPercent: spaced,
   statusReason: (status, reason) => `${status}: ${reason}`,
   valueText: (percent, status) => `${percent}, ${status.toLowerCase()}`,
   size: (uploaded, total) => `${uploaded} of ${total}`,

@@ -1,22 +1,19 @@
 import type {UploadEntry, UploadProgressSnapshot} from '../../src/index.js';
+import type {UploadProgressStrings} from './strings.js';
 
-/** What an element shows of a set of uploads: its own ids, not everything the manager tracks. */
-export interface UploadsSummary {
+/**
+ * What an element shows of a set of uploads: its own ids, not everything the manager tracks.
+ * The snapshot's own names, so the usual case (the ids are the manager's whole set) is the
+ * snapshot itself with the ids added.
+ */
+export interface UploadsSummary extends Pick<
+  UploadProgressSnapshot,
+  'total' | 'completed' | 'failed' | 'waiting' | 'allSettled' | 'allCompleted' | 'etaSeconds'
+> {
   /** The ids shown, in order. */
   ids: readonly string[];
-  total: number;
-  completed: number;
-  failed: number;
-  /** Queued for a connection slot. */
-  waiting: number;
-  /** Every upload completed or failed. */
-  settled: boolean;
-  /** Every upload completed. */
-  allCompleted: boolean;
-  /** Byte-weighted 0..100, as the core computes `overallPercentage`, over these ids only. */
-  percent: number;
-  /** Seconds left at the manager's speed, `null` when unknown. */
-  eta: number | null;
+  /** Byte-weighted 0..100, as the core computes it, over these ids only. */
+  overallPercentage: number;
 }
 
 /** A full refresh of "every tracked id" at least this often (ms), whatever the counts say. */
@@ -39,18 +36,10 @@ const KEYS_EVERY_FRAME = 1000;
 export class Summarizer {
   #ids: readonly string[] | null | undefined;
   #keys: readonly string[] = [];
-  #keysTotal = -1;
-  #keysAt = 0;
-  #covers = false;
-  #coversTotal = -1;
-
-  /** Forget everything (the element let go of its uploads). */
-  reset(): void {
-    this.#ids = undefined;
-    this.#keys = [];
-    this.#keysTotal = -1;
-    this.#coversTotal = -1;
-  }
+  #keysTotal: number | undefined;
+  #keysAt!: number;
+  #covers!: boolean;
+  #coversTotal: number | undefined;
 
   view(snapshot: UploadProgressSnapshot, ids: readonly string[] | null): UploadsSummary {
     if (ids !== this.#ids) {
@@ -77,20 +66,7 @@ export class Summarizer {
       this.#coversTotal = snapshot.total;
       this.#covers = list.length === snapshot.total && list.every((id) => snapshot.uploads.has(id));
     }
-    if (!ids || this.#covers) {
-      const s = snapshot;
-      return {
-        ids: list,
-        total: s.total,
-        completed: s.completed,
-        failed: s.failed,
-        waiting: s.waiting,
-        settled: s.allSettled,
-        allCompleted: s.allCompleted,
-        percent: s.overallPercentage,
-        eta: s.etaSeconds,
-      };
-    }
+    if (!ids || this.#covers) return {...snapshot, ids: list};
     return sum(snapshot, list);
   }
 }
@@ -136,10 +112,14 @@ function sum(snapshot: UploadProgressSnapshot, ids: readonly string[]): UploadsS
     completed,
     failed,
     waiting,
-    settled: total > 0 && completed + failed === total,
+    allSettled: total > 0 && completed + failed === total,
     allCompleted,
-    percent: allCompleted ? 100 : totalBytes ? Math.min(99.99, (uploaded / totalBytes) * 100) : 0,
-    eta: rate ? (remaining + (sized ? (sizes / sized) * unknown : 0)) / rate : null,
+    overallPercentage: allCompleted
+      ? 100
+      : totalBytes
+        ? Math.min(99.99, (uploaded / totalBytes) * 100)
+        : 0,
+    etaSeconds: rate ? (remaining + (sized ? (sizes / sized) * unknown : 0)) / rate : null,
   };
 }
 
@@ -153,3 +133,7 @@ export function doneBytes(entry: UploadEntry): number {
   }
   return entry.progress?.uploaded_bytes ?? 0;
 }
+
+/** What a set of uploads came to, once all settled: "All 5 uploaded", "4 uploaded, 1 failed". */
+export const settledSummary = (v: UploadsSummary, s: UploadProgressStrings): string =>
+  v.failed ? s.counts(v.completed, v.failed) : s.allUploaded(v.total);

@@ -20,10 +20,9 @@ export function visibleText(text: string): string {
   return text.replace(HIDDEN, '');
 }
 
-/** An upload's name as shown and announced: the server's (or the page's) name, else its id. */
-export const displayName = (filename: string | null | undefined, id: string): string =>
-  visibleText(filename || id);
-
-/** A failed upload's reason as shown and announced. */
-export const displayReason = (error: string | null | undefined, fallback: string): string =>
-  visibleText(error || fallback);
+/**
+ * A server's text as shown and announced, or `fallback` when it has none: an upload's name
+ * (else its id), a failed upload's reason (else the "Unknown error" string).
+ */
+export const visibleOr = (text: string | null | undefined, fallback: string): string =>
+  visibleText(text || fallback);

@@ -2,7 +2,7 @@ import {html, nothing, type TemplateResult} from 'lit';
 import type {Formats} from '../shared/formats.js';
 import {progressBar} from '../shared/progress-bar.js';
 import type {UploadProgressStrings} from '../shared/strings.js';
-import type {UploadsSummary} from '../shared/summarize.js';
+import {settledSummary, type UploadsSummary} from '../shared/summarize.js';
 
 /** Which rows the list shows. */
 export type UploadProgressListFilter = 'all' | 'failed';
@@ -19,11 +19,7 @@ export function overall(
   shown: UploadProgressListFilter,
   choose: (filter: UploadProgressListFilter) => void,
 ): TemplateResult {
-  const summary = v.settled
-    ? v.failed
-      ? s.counts(v.completed, v.failed)
-      : s.allUploaded(v.total)
-    : s.done(v.completed + v.failed, v.total);
+  const summary = v.allSettled ? settledSummary(v, s) : s.done(v.completed + v.failed, v.total);
   const counts = (
     [
       [s.inProgress, v.total - v.completed - v.failed - v.waiting],
@@ -48,14 +44,14 @@ export function overall(
     <div class="line">
       <span part="summary">${summary}</span>
       ${
-        !v.settled && rate && v.eta !== null
+        !v.allSettled && rate && v.etaSeconds !== null
           ? html`<span part="rate" class="rate"
-              ><span>${f.rate(rate)}</span> <span>${s.eta(f.duration(v.eta))}</span></span
+              ><span>${f.rate(rate)}</span> <span>${s.eta(f.duration(v.etaSeconds))}</span></span
             >`
           : nothing
       }
     </div>
-    ${progressBar(v.percent, s.overall, s.valueText(f.percent(v.percent), summary), '', 'overall-bar overall-indicator')}
+    ${progressBar(v.overallPercentage, s.overall, s.valueText(f.percent(v.overallPercentage), summary), '', 'overall-bar overall-indicator')}
     ${
       v.total > 1 || v.failed
         ? html`<div class="line">

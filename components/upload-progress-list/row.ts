@@ -1,10 +1,10 @@
 import {html, nothing, type TemplateResult} from 'lit';
-import {uploadAction, type UploadEntry, type UploadProgress} from '../../src/index.js';
+import type {UploadEntry, UploadProgress} from '../../src/index.js';
 import type {Formats} from '../shared/formats.js';
 import {progressBar} from '../shared/progress-bar.js';
 import type {UploadProgressStrings} from '../shared/strings.js';
 import {doneBytes} from '../shared/summarize.js';
-import {displayName, displayReason} from '../shared/visible-text.js';
+import {visibleOr} from '../shared/visible-text.js';
 
 /**
  * A row's state: the server's status, `sending` while the page sends the file, or where its
@@ -19,16 +19,34 @@ const LONG_REASON = 120;
 // The only two places where text from the server becomes text on screen: the filename and
 // the failure reason, both without the characters that could disguise them (visible-text.ts).
 const filename = (entry: UploadEntry | undefined, id: string): string =>
-  displayName(entry?.filename, id);
+  visibleOr(entry?.filename, id);
 const reason = (progress: UploadProgress | null | undefined, s: UploadProgressStrings): string =>
-  displayReason(progress?.error, s.unknownError);
+  visibleOr(progress?.error, s.unknownError);
+
+/**
+ * What only some pages add to rows, set by the module that brings it: the Pause, Resume or
+ * Retry button of a file this page sends and what presses it (./row-action.ts). The script tag loads
+ * that module with the sending code (components/script-tag/uploading.ts), which is what
+ * makes a file's controls: before it, no row has a button to show.
+ */
+export const rowExtras: {
+  action?: (
+    entry: UploadEntry,
+    status: RowStatus,
+    name: string,
+    s: UploadProgressStrings,
+  ) => TemplateResult | undefined;
+  /**
+   * Presses a row's button for a click on it, or for Enter (Space too, unless the row has a
+   * long reason to open) on the row; says whether it did.
+   */
+  press?: (event: Event, id: string, more: boolean) => boolean;
+} = {};
 
 /** What a row needs besides its upload. */
 export interface RowContext {
   s: UploadProgressStrings;
   f: Formats;
-  /** Number of rows in the list (`aria-setsize`). */
-  size: number;
 }
 
 /**
@@ -41,6 +59,8 @@ export function row(
   id: string,
   entry: UploadEntry | undefined,
   i: number,
+  /** Number of rows in the list (`aria-setsize`). */
+  n: number,
   c: RowContext,
   active: boolean,
   open: boolean,
@@ -73,18 +93,13 @@ export function row(
   const size = entry?.totalBytes ?? null;
   const statusId = `status-${i}`;
   const long = why.length > LONG_REASON;
-  // Pause, resume or retry a file this page sends (controlUpload(); the list handles the click).
-  const action =
-    entry && (entry.phase !== 'done' || status === 'failed') && uploadAction(entry.uploadId);
   return html`<div
     role="listitem"
     part="row ${status}"
     class="row"
-    data-status=${status}
-    data-i=${i}
     tabindex=${active ? 0 : -1}
     aria-posinset=${i + 1}
-    aria-setsize=${c.size}
+    aria-setsize=${n}
     style=${top === null ? nothing : `position:absolute;inset-inline:0;top:${top}px`}
   >
     <span part="icon" class="icon" aria-hidden="true"></span>
@@ -105,25 +120,11 @@ export function row(
             tabindex="-1"
             aria-expanded=${open}
             aria-controls=${statusId}
-            data-more
           >
             ${open ? s.less : s.more}
           </button>`
         : nothing
     }
-    ${
-      action
-        ? html`<button
-            part="action ${action}"
-            class="action"
-            type="button"
-            tabindex="-1"
-            aria-label=${s.action(s[action], name)}
-            data-action=${action}
-          >
-            ${s[action]}
-          </button>`
-        : nothing
-    }
+    ${entry && rowExtras.action?.(entry, status, name, s)}
   </div>`;
 }

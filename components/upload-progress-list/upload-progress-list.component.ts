@@ -1,8 +1,6 @@
 import {html, LitElement, nothing, render, type PropertyValues, type TemplateResult} from 'lit';
 import {
-  controlUpload,
   getUploadProgressManager,
-  type UploadAction,
   type UploadEntry,
   type UploadProgressSnapshot,
 } from '../../src/index.js';
@@ -21,10 +19,14 @@ import {defaultStrings, type UploadProgressStrings} from '../shared/strings.js';
 import {Summarizer, type UploadsSummary} from '../shared/summarize.js';
 import {keyTarget} from './keys.js';
 import {overall, type UploadProgressListFilter} from './overall.js';
-import {row, type RowContext} from './row.js';
+import {row, rowExtras, type RowContext} from './row.js';
 import styles from './upload-progress-list.styles.js';
 
 export type {UploadProgressListFilter};
+
+/** The position of the row `node` is in (0-based), or -1. */
+const rowAt = (node: EventTarget | null): number =>
+  Number((node as HTMLElement).closest('[aria-posinset]')?.getAttribute('aria-posinset')) - 1;
 
 /** Rows kept rendered beyond each edge of the view (px), so a quick scroll shows no gap. */
 const MARGIN = 240;
@@ -116,25 +118,30 @@ export class UploadProgressList extends LitElement {
   #view!: UploadsSummary;
   /** The rows shown: every id, or the failed ones. */
   #shown: readonly string[] = [];
-  #failedKey = '';
-  #failedOf: readonly string[] = [];
-  #heights = new RowHeights([]);
+  #failedCount: number | undefined;
+  #failedOf: readonly string[] | undefined;
+  /** Made by #reshape(), which the first update runs (no ids shown yet is a new set). */
+  #heights!: RowHeights;
   /** Rows never measured are sized by a guess, not by the mean of measured ones. */
-  #guess = true;
+  #guess!: boolean;
   /** Measured heights by id, for the ids shown only. */
   #measured = new Map<string, number>();
   /** Ids whose long failure reason is unfolded (shown ids only). */
   #open = new Set<string>();
-  /** Rendered rows by entry, with what else they depend on: an unchanged row costs nothing. */
-  #rows = new WeakMap<UploadEntry, [string, TemplateResult]>();
+  /**
+   * Rendered rows by entry, with what else they depend on: an unchanged row costs nothing.
+   * Made anew when the ids, the strings or the locale change (the first update too).
+   */
+  #rows!: WeakMap<UploadEntry, [string, TemplateResult]>;
   /** The row Tab enters on and arrows move from (roving focus), by id and by position. */
   #active: string | undefined;
   #activeAt = -1;
-  #refocus = false;
+  #refocus: boolean | undefined;
   #top = 0;
   #viewport = 600;
-  #window: number[] = [];
-  #items: HTMLElement | null = null;
+  /** The positions rendered (set by #place() before any update reads it). */
+  #window!: number[];
+  #items: HTMLElement | null | undefined;
   /** The element of each rendered row, by id. */
   #els = new Map<string, HTMLElement>();
   #observed: HTMLElement | undefined;
@@ -187,8 +194,7 @@ export class UploadProgressList extends LitElement {
     if (changed.has('strings') || changed.has('locale') || !this.#c) {
       this.#c = {
         s: {...defaultStrings, ...this.strings},
-        f: formats(this.locale || document.documentElement.lang || undefined),
-        size: this.#shown.length,
+        f: formats(this.locale),
       };
       this.#rows = new WeakMap();
     }
@@ -197,13 +203,13 @@ export class UploadProgressList extends LitElement {
     this.#milestones.update(snapshot, v, this.#c.s);
     let shown = v.ids;
     if (this.filter === 'failed') {
-      // Failed is final: the list changes only when the count or the ids do.
-      const key = `${v.failed} ${v.total}`;
+      // Failed is final: the list changes only when the count or the ids do (the same ids
+      // array means the same total).
       shown =
-        this.#failedKey === key && this.#failedOf === v.ids && this.#shown !== v.ids
+        this.#failedCount === v.failed && this.#failedOf === v.ids && this.#shown !== v.ids
           ? this.#shown
           : v.ids.filter((id) => snapshot.uploads.get(id)?.progress?.status === 'failed');
-      this.#failedKey = key;
+      this.#failedCount = v.failed;
       this.#failedOf = v.ids;
     }
     if (shown !== this.#shown) this.#reshape(shown);
@@ -229,7 +235,6 @@ export class UploadProgressList extends LitElement {
     this.#measured = measured;
     this.#open = open;
     this.#heights = new RowHeights(heights);
-    this.#c = {...this.#c, size: shown.length};
     const at = this.#active === undefined ? -1 : shown.indexOf(this.#active);
     if (at < 0 && this.#active !== undefined) {
       // The focused upload left the rows: the one now in its place takes the focus.
@@ -276,8 +281,8 @@ export class UploadProgressList extends LitElement {
     return `padding-block:${h.offset(first)}px ${h.offset(n) - h.offset(last + 1)}px`;
   }
 
-  #first = 0;
-  #last = -1;
+  #first!: number;
+  #last!: number;
 
   #row(i: number): TemplateResult {
     const id = this.#shown[i]!;
@@ -286,10 +291,11 @@ export class UploadProgressList extends LitElement {
     const active = this.#activeAt >= 0 ? i === this.#activeAt : i === this.#heights.at(this.#top);
     const top = i < this.#first || i > this.#last ? this.#heights.offset(i) : null;
     const open = this.#open.has(id);
-    const key = `${i} ${this.#c.size} ${active} ${open} ${top}`;
+    const size = this.#shown.length;
+    const key = `${i} ${size} ${active} ${open} ${top}`;
     const cached = entry && this.#rows.get(entry);
     if (cached?.[0] === key) return cached[1];
-    const template = row(id, entry, i, this.#c, active, open, top);
+    const template = row(id, entry, i, size, this.#c, active, open, top);
     if (entry) this.#rows.set(entry, [key, template]);
     return template;
   }
@@ -313,7 +319,7 @@ export class UploadProgressList extends LitElement {
       const id = this.#shown[i]!;
       const el = this.#els.get(id)! as HTMLElement & {_shape?: string};
       const row = el.firstElementChild as HTMLElement;
-      const shape = row.dataset['status']! + this.#open.has(id) + this.#width;
+      const shape = row.part.value + this.#open.has(id) + this.#width;
       if (el._shape === shape && this.#measured.has(id)) continue;
       el._shape = shape;
       const height = row.offsetHeight;
@@ -362,26 +368,26 @@ export class UploadProgressList extends LitElement {
     return this.renderRoot.querySelector<HTMLElement>('.rows');
   }
 
-  #onScroll = (event: Event): void => {
+  // Event handlers are methods: Lit calls them with the element as `this`.
+  #onScroll(event: Event): void {
     this.#top = (event.currentTarget as HTMLElement).scrollTop;
     this.requestUpdate();
-  };
+  }
 
-  #onFocus = (event: FocusEvent): void => {
-    const i = (event.target as HTMLElement).closest<HTMLElement>('[data-i]')?.dataset['i'];
-    if (i === undefined) return;
-    this.#activeAt = Number(i);
-    this.#active = this.#shown[this.#activeAt];
-  };
+  #onFocus(event: FocusEvent): void {
+    const i = rowAt(event.target);
+    if (i < 0) return;
+    this.#activeAt = i;
+    this.#active = this.#shown[i];
+  }
 
-  #onClick = (event: Event): void => {
+  #onClick(event: Event): void {
     const target = event.target as HTMLElement;
-    const i = target.closest<HTMLElement>('[data-i]')?.dataset['i'];
-    if (i === undefined) return;
-    if (target.closest('[data-more]')) this.#toggle(Number(i));
-    const action = target.closest<HTMLElement>('[data-action]')?.dataset['action'];
-    if (action) controlUpload(this.#shown[+i]!, action as UploadAction);
-  };
+    const i = rowAt(target);
+    if (i < 0) return;
+    if (target.closest('.more')) this.#toggle(i);
+    rowExtras.press?.(event, this.#shown[i]!, false);
+  }
 
   #toggle(i: number): void {
     const id = this.#shown[i]!;
@@ -389,26 +395,22 @@ export class UploadProgressList extends LitElement {
     this.requestUpdate();
   }
 
-  #onKey = (event: KeyboardEvent): void => {
+  #onKey(event: KeyboardEvent): void {
     const target = event.target as HTMLElement;
-    const at = target.dataset['i'];
-    if (at === undefined) return;
+    // Keys act on a focused row, not on its buttons.
+    const i = Number(target.getAttribute('aria-posinset')) - 1;
+    if (i < 0) return;
     const n = this.#shown.length;
     // Enter presses the row's Pause, Resume or Retry button; Space too, unless it has a long
     // reason to open.
-    const more = !!target.querySelector('[data-more]');
-    const action = target.querySelector<HTMLElement>('[data-action]')?.dataset['action'];
-    if (action && (event.key === 'Enter' || (event.key === ' ' && !more))) {
-      event.preventDefault();
-      controlUpload(this.#shown[+at]!, action as UploadAction);
-      return;
-    }
-    const to = keyTarget(event, +at, n, more);
+    const more = !!target.querySelector('.more');
+    if (rowExtras.press?.(event, this.#shown[i]!, more)) return;
+    const to = keyTarget(event, i, n, more);
     if (to === undefined) return;
     event.preventDefault();
-    if (to === 'toggle') this.#toggle(+at);
+    if (to === 'toggle') this.#toggle(i);
     else this.#focus(Math.max(0, Math.min(n - 1, to)));
-  };
+  }
 
   /** Scrolls row `i` into view, renders it and focuses it. */
   async #focus(i: number): Promise<void> {

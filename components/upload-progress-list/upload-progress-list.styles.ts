@@ -54,7 +54,7 @@ export default [
       font-weight: 600;
     }
     .rows {
-      flex: 1 1 auto;
+      flex: auto;
       min-block-size: 0;
       max-block-size: var(--upload-progress-list-height, 24rem);
       overflow: auto;
@@ -71,7 +71,7 @@ export default [
       gap: 0.25rem 0.5rem;
       padding-block: 0.625rem;
       border-block-start: 1px solid var(--_line);
-      contain: layout paint style;
+      contain: content;
     }
     .row:focus-visible {
       outline: 2px solid;
@@ -124,33 +124,33 @@ export default [
     .icon::before {
       content: '\\2022';
     }
-    [data-status='sending'] .icon::before,
-    [data-status='uploading'] .icon::before {
+    [part~='sending'] .icon::before,
+    [part~='uploading'] .icon::before {
       content: '\\2191';
     }
-    [data-status='completed'] .icon {
+    [part~='completed'] .icon {
       color: var(--_ok);
     }
-    [data-status='completed'] .icon::before {
+    [part~='completed'] .icon::before {
       content: '\\2713';
     }
-    [data-status='completed'] .indicator {
+    [part~='completed'] .indicator {
       background: var(--upload-progress-bar-color, var(--_ok));
     }
-    [data-status='failed'] .icon {
+    [part~='failed'] .icon {
       color: var(--_error);
     }
-    [data-status='failed'] .icon::before {
+    [part~='failed'] .icon::before {
       content: '\\2715';
     }
-    [data-status='failed'] .indicator {
+    [part~='failed'] .indicator {
       background: var(--_error);
     }
-    [data-status='failed'] .status {
+    [part~='failed'] .status {
       font-weight: 600;
     }
     @media (forced-colors: active) {
-      [data-status='failed'] .indicator {
+      [part~='failed'] .indicator {
         background: Mark;
       }
     }

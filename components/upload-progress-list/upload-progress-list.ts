@@ -1,3 +1,5 @@
+// The rows' Pause/Resume/Retry buttons (the script tag loads them with the sending code).
+import './row-action.js';
 import {UploadProgressList} from './upload-progress-list.component.js';
 import {warmFormatsWhenIdle} from '../shared/formats.js';
 

@@ -125,16 +125,16 @@ export class UploadProgressModal extends LitElement {
   #summarizer = new Summarizer();
   #view: UploadsSummary | undefined;
   /** Shown and not yet reported closed. */
-  #shown = false;
+  #shown: boolean | undefined;
   /**
    * The rows render in the task after the one that shows the dialog: on a cold page the
    * list's first render and layout take ~35 ms, which would otherwise add up with the
    * caller's own work (tracking 10,000 ids, say) into one long task. Settles then.
    */
   #rowsLater: Promise<void> | undefined;
-  #rowsReady = false;
-  #opener: HTMLElement | null = null;
-  #pointer = false;
+  #rowsReady: boolean | undefined;
+  #opener: HTMLElement | null | undefined;
+  #pointer: boolean | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -161,7 +161,7 @@ export class UploadProgressModal extends LitElement {
   upload(files: Iterable<Blob> | ArrayLike<Blob>, options: UploadFilesOptions = {}): UploadTask {
     const manager = (options.manager ?? this.manager) as Partial<UploadProgressManager>;
     if (typeof manager.trackTransfers !== 'function') {
-      throw new TypeError('upload() needs an UploadProgressManager; this manager only tracks ids.');
+      throw new TypeError('upload() needs an UploadProgressManager');
     }
     const task = uploadFiles(files, {...options, manager: manager as UploadProgressManager});
     // Files added while it is open join the rows shown; otherwise they replace them.
@@ -195,9 +195,11 @@ export class UploadProgressModal extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const ids = this.uploadIds;
-    if (changed.has('uploadIds')) this.#ids = idsOf(ids) ?? [];
     // The list inside tracks them (once: 10,000 ids are worth not tracking twice).
-    if (changed.has('uploadIds')) this.open = !!ids?.length;
+    if (changed.has('uploadIds')) {
+      this.#ids = idsOf(ids) ?? [];
+      this.open = !!ids?.length;
+    }
     this.#view = this.#summarizer.view(this.manager.getSnapshot(), this.#ids);
   }
 
@@ -243,7 +245,7 @@ export class UploadProgressModal extends LitElement {
       <div part="panel" class="panel" @pointerenter=${this.#hover} @pointerleave=${this.#hover}>
         <header part="header" class="header">
           <h2 part="title" id="title" class="title" tabindex="-1" autofocus>
-            ${this.#view?.settled ? s.titleDone : s.title}
+            ${this.#view?.allSettled ? s.titleDone : s.title}
           </h2>
           <button
             part="close-button"
@@ -252,16 +254,7 @@ export class UploadProgressModal extends LitElement {
             aria-label=${s.close}
             title=${s.close}
             @click=${() => this.#close('user')}
-          >
-            <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
-              <path
-                d="M3 3l10 10M13 3 3 13"
-                stroke="currentColor"
-                stroke-width="2"
-                stroke-linecap="round"
-              />
-            </svg>
-          </button>
+          ></button>
         </header>
         ${
           this.open && this.#rowsReady
@@ -302,13 +295,14 @@ export class UploadProgressModal extends LitElement {
     this.dispatchEvent(new CustomEvent('close', {bubbles: true, composed: true, detail: {reason}}));
   }
 
-  #hover = (event: PointerEvent): void => {
+  // Listeners are methods: Lit calls them with the element as `this`.
+  #hover(event: PointerEvent): void {
     this.#pointer = event.type === 'pointerenter';
     this.#sync();
-  };
+  }
 
   /** Runs the auto-close countdown exactly while it may run; restarts it after a pause. */
-  #sync = (): void => {
+  #sync(): void {
     const active = (this.renderRoot as ShadowRoot).activeElement;
     const busy = this.#pointer || (active !== null && active.localName !== 'h2');
     if (this.#shown && this.#view?.allCompleted && this.autoCloseDelay >= 0 && !busy) {
@@ -317,7 +311,7 @@ export class UploadProgressModal extends LitElement {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-  };
+  }
 }
 
 // Typed listeners: `modal.addEventListener('close', (e) => e.detail.reason)`.

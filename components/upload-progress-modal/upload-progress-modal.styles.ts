@@ -5,7 +5,7 @@ import {css} from 'lit';
 export default css`
   dialog {
     box-sizing: border-box;
-    inline-size: min(var(--upload-progress-width, 32rem), calc(100% - 2rem));
+    inline-size: var(--upload-progress-width, 32rem);
     max-inline-size: calc(100% - 2rem);
     max-block-size: calc(100vh - 2rem);
     max-block-size: calc(100dvh - 2rem);
@@ -28,7 +28,7 @@ export default css`
   .panel {
     display: flex;
     flex-direction: column;
-    flex: 1 1 auto;
+    flex: auto;
     min-block-size: 0;
   }
   .header {
@@ -40,7 +40,7 @@ export default css`
     border-block-end: 1px solid color-mix(in srgb, currentColor 15%, transparent);
   }
   .title {
-    flex: 1 1 auto;
+    flex: auto;
     min-inline-size: 0;
     margin: 0;
     font-size: 1.125rem;
@@ -59,22 +59,27 @@ export default css`
     padding: 0;
     border: 0;
     border-radius: 0.5rem;
-    background: transparent;
+    background: none;
     color: inherit;
     cursor: pointer;
+  }
+  /* The icon is text (the list's failed icon too): the button's name is its aria-label. */
+  .close::before {
+    content: '\\2715';
+    font-size: 1.25rem;
   }
   .close:hover {
     background: color-mix(in srgb, currentColor 10%, transparent);
   }
   .close:focus-visible {
-    outline: 2px solid currentColor;
+    outline: 2px solid;
     outline-offset: -4px;
   }
   /* The list's rows scroll inside it, below its overall section: it takes what the dialog
      leaves, however many uploads. */
   .body {
     --upload-progress-list-height: none;
-    flex: 1 1 auto;
+    flex: auto;
     min-block-size: 0;
     overflow: hidden;
     padding: 1rem 1.25rem 1.25rem;

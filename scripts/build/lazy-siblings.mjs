@@ -42,9 +42,11 @@ function ${LOAD}(path) {
 `;
 
 /**
- * @param {{lazy: {module: string, stub: string, name: string}[], prefix: string}} options
+ * @param {{lazy: {module: string, stub: string, name: string, via?: string, with?: {module: string, stub: string}[]}[], prefix: string}} options
  *   `lazy`: each module loaded late (`module`), the stub that stands in for it, and the
- *   sibling's name (its file: `${prefix}.${name}.min.js`)
+ *   sibling's name (its file: `${prefix}.${name}.min.js`); `via`, the module the stub loads
+ *   instead when the sibling holds more (it alone gets the real `module` and the real
+ *   modules of `with`, whose stubs everything else gets)
  * @returns {import('rollup').Plugin}
  */
 export function lazySiblings({lazy, prefix}) {
@@ -52,19 +54,26 @@ export function lazySiblings({lazy, prefix}) {
     ...entry,
     module: resolve(entry.module),
     stub: resolve(entry.stub),
+    via: entry.via && resolve(entry.via),
   }));
+  /** Every redirected module: its stub, and the one importer that gets the real thing. */
+  const redirects = entries.flatMap((e) => [
+    {module: e.module, stub: e.stub, from: e.via ?? e.stub},
+    ...(e.with ?? []).map((w) => ({module: resolve(w.module), stub: resolve(w.stub), from: e.via})),
+  ]);
   return {
     name: 'lazy-siblings',
 
     async resolveId(source, importer, options) {
       if (!importer) return null;
       const resolved = await this.resolve(source, importer, {...options, skipSelf: true});
-      const entry = entries.find((e) => e.module === resolved?.id);
-      if (!entry) return resolved;
-      // The stub itself gets the real thing, every other importer the stub (its neighbours
-      // in the same folder too: the follow queue imports the multiplexed batch).
-      if (importer === entry.stub) return resolved;
-      return entry.stub;
+      const redirect = redirects.find((r) => r.module === resolved?.id);
+      if (!redirect) return resolved;
+      // The stub (or the sibling's `via` module) gets the real thing, every other importer
+      // the stub (its neighbours in the same folder too: the follow queue imports the
+      // multiplexed batch).
+      if (importer === redirect.from) return resolved;
+      return redirect.stub;
     },
 
     outputOptions(output) {
@@ -73,7 +82,7 @@ export function lazySiblings({lazy, prefix}) {
         format: 'es',
         entryFileNames: `${prefix}.min.js`,
         chunkFileNames: (chunk) => {
-          const entry = entries.find((e) => e.module === chunk.facadeModuleId);
+          const entry = entries.find((e) => (e.via ?? e.module) === chunk.facadeModuleId);
           return entry ? `${prefix}.${entry.name}.min.js` : `${prefix}.shared-[hash].min.js`;
         },
       };

@@ -19,7 +19,7 @@ const listOf = (modal: UploadProgressModal) =>
   modal.shadowRoot!.querySelector('upload-progress-list')!;
 const rows = (modal: UploadProgressModal) =>
   [...listOf(modal).shadowRoot!.querySelectorAll<HTMLElement>('[part~="row"]')].map((row) => ({
-    status: row.dataset.status,
+    status: row.part[1], // part="row <status>"
     name: row.querySelector('[part="filename"]')!.textContent!.trim(),
     text: row.querySelector('[part="status"]')!.textContent!.trim(),
     size: row.querySelector('[part="size"]')!.textContent!.trim(),

@@ -39,6 +39,29 @@ export default css\`
     assert.doesNotMatch(code, /\n\s+max-block-size/);
   });
 
+  it('drops the spaces esbuild keeps in custom properties and var() fallbacks, not in strings or media queries', async () => {
+    const code = await build(`import {css} from 'lit';
+export default css\`
+  :host {
+    --_line: var(
+      --x-border,
+      color-mix(in srgb, currentColor 15%, transparent)
+    );
+  }
+  @media (min-width: 1px) and (max-width: 2px) {
+    a::before { content: 'a, b ( c ) / d'; inline-size: calc(100% - 2rem); grid-column: 1 / -1; }
+  }
+\`;`);
+    assert.match(
+      code,
+      /:host\{--_line:var\(--x-border,color-mix\(in srgb,currentColor 15%,transparent\)\)\}/,
+    );
+    assert.match(code, /and \(max-width/);
+    assert.match(code, /content:"a, b \( c \) \/ d"/);
+    assert.match(code, /grid-column:1\/-1/);
+    assert.match(code, /calc\(100% - 2rem\)/);
+  });
+
   it('keeps a css`` with ${} holes as written', async () => {
     const source = `import {css, unsafeCSS} from 'lit';
 export default css\`

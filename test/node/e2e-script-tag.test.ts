@@ -63,6 +63,9 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 /** Paths of the files under /dist/ the pages asked for, in order (the lazy siblings' proof). */
 const fetched: string[] = [];
 
+/** Methods of the requests to `/refuse`, an upload URL that answers 403 to everything. */
+const refused: string[] = [];
+
 /** `/csp`: the same page under a Content-Security-Policy that allows scripts of its origin. */
 const CSP = "default-src 'self'; script-src 'self' 'nonce-e2e'; style-src 'self' 'unsafe-inline'";
 
@@ -75,6 +78,10 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
     res
       .writeHead(200, {'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP})
       .end(PAGE.replace('<script>\n', '<script nonce="e2e">\n'));
+  } else if (path === '/refuse') {
+    refused.push(req.method ?? '');
+    req.resume();
+    req.on('end', () => res.writeHead(403).end());
   } else if (path === '/blank') {
     res
       .writeHead(200, {'content-type': 'text/html; charset=utf-8'})
@@ -365,6 +372,27 @@ describe('end to end through the script-tag bundle', () => {
     assert.equal(second.ids.length, 1);
     assert.deepEqual(fetched, [SIBLING], 'fetched once for the page');
     await settled(page, second.ids);
+    await page.close();
+  });
+
+  it("a file that failed to send shows a Retry button (it comes with the sending code's sibling) that sends it again", async () => {
+    const page = await open();
+    fetched.length = 0;
+    refused.length = 0;
+    await page.evaluate(() => {
+      const modal = document.querySelector('upload-progress-modal') as unknown as {
+        upload(files: File[], options: object): Promise<string[]>;
+      };
+      modal.upload([new File(['x'], 'again.txt')], {url: '/refuse'}).catch(() => {});
+    });
+    // Playwright's role selectors look into the modal's and the list's shadow roots.
+    const retry = page.getByRole('button', {name: 'Retry again.txt'});
+    await retry.waitFor({timeout: 15_000});
+    assert.deepEqual(fetched, [SIBLING], 'the button came with the sibling');
+    assert.deepEqual(refused, ['POST']);
+    await retry.click();
+    for (let i = 0; i < 300 && refused.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(refused, ['POST', 'POST'], 'sent again by the button');
     await page.close();
   });
 
