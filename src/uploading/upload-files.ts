@@ -3,7 +3,8 @@ import {multipartBody, type MultipartFields} from './multipart-body.js';
 import {cancelledError, sendUploadRequest} from './send-upload-request.js';
 import {claimResumed, persistUploads, type PersistOptions} from './upload-persistence.js';
 import type {ResumableTransfer} from './resumable.js';
-import {controls, sending, taskControls, type Control} from './transfer-controls.js';
+import {sending} from './leave-guard.js';
+import {controls, taskControls, type Control} from './transfer-controls.js';
 import {
   getUploadProgressManager,
   type UploadProgressManager,
