@@ -24,7 +24,7 @@ export function classifyResponse(
     // The SSE spec: 204 No Content tells the client to stop reconnecting.
     return new UploadProgressError(
       'no-content',
-      `The server has no progress to stream for this upload (HTTP 204).${said}`,
+      `No progress to stream for this upload (HTTP 204).${said}`,
       base,
     );
   }
@@ -34,7 +34,7 @@ export function classifyResponse(
     return new UploadProgressError(
       'not-event-stream',
       `The progress URL answered ${type ? `"${type}"` : 'without a content type'} instead of ` +
-        `text/event-stream: check the progressUrl option.`,
+        `text/event-stream: check progressUrl.`,
       base,
     );
   }
@@ -42,16 +42,14 @@ export function classifyResponse(
     const signedIn = status === 403;
     return new UploadProgressError(
       signedIn ? 'forbidden' : 'unauthorized',
-      `${signedIn ? 'Not allowed' : 'Not signed in'}: the server refused the progress request ` +
-        `(HTTP ${status}).${said} Check the headers or credentials option.`,
+      `${signedIn ? 'Not allowed' : 'Not signed in'} (HTTP ${status}).${said} Check the headers or credentials option.`,
       base,
     );
   }
   if (status === 404 || status === 410) {
     return new UploadProgressError(
       'not-found',
-      `The server does not know this upload (HTTP ${status}): the id is wrong, or its session ` +
-        `expired (servers keep finished uploads about 60 s).${said}`,
+      `The server does not know this upload (HTTP ${status}): the id is wrong, or its session expired.${said}`,
       base,
     );
   }
@@ -59,7 +57,7 @@ export function classifyResponse(
   if (status === 429) {
     return new UploadProgressError(
       'rate-limited',
-      `The server is rate-limiting progress requests (HTTP 429); retrying later.${said}`,
+      `Rate-limited by the server (HTTP 429); retrying.${said}`,
       {...base, retryAfter},
     );
   }
@@ -72,7 +70,7 @@ export function classifyResponse(
   }
   return new UploadProgressError(
     'http-status',
-    `The progress request was refused (HTTP ${status}).${said} Check the progressUrl option.`,
+    `The progress request was refused (HTTP ${status}).${said} Check progressUrl.`,
     base,
   );
 }
