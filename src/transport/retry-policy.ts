@@ -47,7 +47,10 @@ export const COUNT = 'an integer >= 1';
 
 /** Fills in defaults and rejects values that would hammer a server or never end. */
 export function resolveRetryOptions(options: RetryOptions | undefined): ResolvedRetryOptions {
-  const merged = {...DEFAULT_RETRY, ...stripUndefined(options ?? {})};
+  const merged: Record<string, unknown> & ResolvedRetryOptions = {...DEFAULT_RETRY};
+  // An option given as `undefined` keeps its default.
+  for (const [name, value] of Object.entries(options ?? {}))
+    if (value !== undefined) merged[name] = value;
   const {initialDelay, maxDelay, factor, maxAttempts, maxRetryAfter} = merged;
   must(isDelay(initialDelay), 'retry.initialDelay', initialDelay, DELAY);
   must(
@@ -188,8 +191,4 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
