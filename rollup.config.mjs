@@ -48,11 +48,6 @@ export const lazy = [
     stub: 'components/script-tag/server-message-stub.ts',
     name: 'server-message',
   },
-  {
-    module: 'src/uploading/persist-uploads.ts',
-    stub: 'src/uploading/persist-uploads-stub.ts',
-    name: 'persistence',
-  },
 ];
 
 /** The script-tag build's plugins up to the bundle (scripts/size.mjs builds with them too). */

@@ -64,7 +64,6 @@ const expected = [
   'dist/upload-progress.uploading.min.js',
   'dist/upload-progress.multiplexed.min.js',
   'dist/upload-progress.server-message.min.js',
-  'dist/upload-progress.persistence.min.js',
   'dist/tus.js',
   'dist/upload-progress.tus.min.js',
   'custom-elements.json',

@@ -12,7 +12,6 @@ import {startMockServer, type MockServer} from '../mock-server/server.mjs';
 const DIST = new URL('../../dist/', import.meta.url);
 const BUNDLE = new URL('upload-progress.min.js', DIST).pathname;
 const SIBLING = '/dist/upload-progress.uploading.min.js';
-const PERSISTENCE = '/dist/upload-progress.persistence.min.js';
 
 /** A page with nothing but the script tag, an element, and an upload helper. */
 const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>e2e</title></head>
@@ -285,7 +284,6 @@ describe('end to end through the script-tag bundle', () => {
   });
   it('survives a reload: persisted uploads resume in the modal and reach their true state', async () => {
     const page = await open();
-    fetched.length = 0;
     // Slow processing, so the uploads are still running when the page goes away.
     const ids: string[] = await page.evaluate(async () => {
       const modal = document.querySelector('upload-progress-modal') as unknown as {
@@ -305,7 +303,6 @@ describe('end to end through the script-tag bundle', () => {
       ids.every((id) => server.getProgress(id)?.status === 'uploading'),
       'still processing',
     );
-    assert.ok(fetched.includes(PERSISTENCE), 'persist: true fetched the persistence code');
     await page.reload();
     await page.waitForFunction(() => customElements.get('upload-progress-modal') !== undefined);
     // A fresh page: nothing tracked until it resumes from sessionStorage.
@@ -326,46 +323,6 @@ describe('end to end through the script-tag bundle', () => {
       ids.map((id) => server.getProgress(id)?.status),
     );
     assert.deepEqual(shown, ['completed', 'completed', 'failed']);
-    await page.close();
-  });
-
-  it('persistUploads() on a plain page: its code is fetched on the first call only; a call stopped before it arrived stores nothing', async () => {
-    const page = await open();
-    fetched.length = 0;
-    const ids = await upload(
-      page,
-      [
-        ['kept.txt', 100],
-        ['dropped.txt', 100],
-      ],
-      {stepMs: 150, steps: 20},
-    );
-    await page.evaluate((ids) => UploadProgress.getUploadProgressManager().track(ids), ids);
-    assert.deepEqual(fetched, [], 'following uploads fetches nothing');
-    const stored = (page: Page) =>
-      page.evaluate(() =>
-        (JSON.parse(sessionStorage.getItem('upload-progress') ?? '[]') as {upload_id: string}[])
-          .map((record) => record.upload_id)
-          .sort(),
-      );
-    await page.evaluate(([kept, dropped]) => {
-      // Stopped at once, before the code arrived: it must never start.
-      UploadProgress.persistUploads([dropped!])();
-      UploadProgress.persistUploads([kept!]);
-    }, ids);
-    await page.waitForFunction(() => sessionStorage.getItem('upload-progress') !== null);
-    assert.deepEqual(await stored(page), [ids[0]]);
-    assert.deepEqual(fetched, [PERSISTENCE], 'fetched on the first call');
-    await page.evaluate((ids) => UploadProgress.persistUploads(ids), ids);
-    await page.waitForFunction(
-      // One record per key, however many watchers remember it.
-      () =>
-        (JSON.parse(sessionStorage.getItem('upload-progress') ?? '[]') as unknown[]).length === 2,
-    );
-    assert.deepEqual(fetched, [PERSISTENCE], 'fetched once for the page');
-    await settled(page, ids);
-    // Settled uploads are forgotten.
-    await page.waitForFunction(() => sessionStorage.getItem('upload-progress') === null);
     await page.close();
   });
 
@@ -550,9 +507,7 @@ declare const UploadProgress: {
     files: File[],
     options: {path?: string; fields?: Record<string, string>},
   ): Promise<string[]> & {keys: readonly string[]};
-  persistUploads(keys: readonly string[]): () => void;
   getUploadProgressManager(): {
-    track(ids: string[]): void;
     getSnapshot(): {
       uploads: {
         get(
