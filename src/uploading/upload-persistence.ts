@@ -87,7 +87,9 @@ export function persistUploads(keys: readonly string[], options: ResumeOptions =
   const key = options.key ?? DEFAULT_KEY;
   /** Per watched key, the id stored (`null`: stored while being sent; absent: forgotten). */
   const stored = new Map<string, string | null | undefined>(keys.map((k) => [k, undefined]));
-  const watching = {stop: (): void => undefined, done: false};
+  // The manager calls `watch` once before `subscribe` returns: `done` then, stopped after.
+  let stop = (): void => undefined;
+  let done = false;
   const watch = () => {
     const uploads = manager.getSnapshot().uploads;
     /** Per ref, its new record (`null`: forget it). */
@@ -130,13 +132,13 @@ export function persistUploads(keys: readonly string[], options: ResumeOptions =
       write(storage, key, next);
     }
     if (stored.size === 0) {
-      watching.done = true;
-      watching.stop();
+      done = true;
+      stop();
     }
   };
-  watching.stop = manager.subscribe(watch);
-  if (watching.done) watching.stop();
-  return () => watching.stop();
+  stop = manager.subscribe(watch);
+  if (done) stop();
+  return stop;
 }
 
 /**
