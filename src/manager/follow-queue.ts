@@ -185,13 +185,16 @@ export class FollowQueue {
       known: this.#sink.known(id),
       onState,
     });
-    const follow: Follow = {stream, stop: () => undefined, counted: true};
     const unsubscribe = stream.subscribe((progress) => {
       if (progress) this.#sink.update(id, progress, stream.state);
     });
-    follow.stop = () => {
-      unsubscribe();
-      on = false;
+    const follow: Follow = {
+      stream,
+      stop: () => {
+        unsubscribe();
+        on = false;
+      },
+      counted: true,
     };
     this.#streams.set(id, follow);
   }

@@ -30,7 +30,8 @@ export function classifyResponse(
   }
   if (status >= 200 && status < 300) {
     const type = response.headers.get('content-type') ?? '';
-    if (type.split(';')[0]!.trim().toLowerCase() === 'text/event-stream') return null;
+    // The media type alone, whatever parameters follow (`; charset=utf-8`), in any case.
+    if (/^\s*text\/event-stream\s*(;|$)/i.test(type)) return null;
     return new UploadProgressError(
       'not-event-stream',
       `The progress URL answered ${type ? `"${type}"` : 'without a content type'} instead of ` +
