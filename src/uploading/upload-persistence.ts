@@ -60,8 +60,7 @@ const page = Math.random().toString(36).slice(2, 10);
 const DEFAULT_KEY = 'upload-progress';
 
 /** Shown for a file whose transfer a reload cut short: nothing can resume it. */
-export const INTERRUPTED =
-  'The page was reloaded before this file was sent, so the server never got it. Upload it again.';
+export const INTERRUPTED = 'The page was reloaded before this file was sent. Upload it again.';
 
 /**
  * Remembers uploads still in flight in `sessionStorage` (or `storage`), so that after a
