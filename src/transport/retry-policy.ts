@@ -139,10 +139,13 @@ export class ReconnectPolicy {
   /** Start times of the last {@link MAX_ATTEMPTS_PER_MINUTE} attempts, oldest first. */
   readonly #starts: number[] = [];
 
-  constructor(
-    readonly options: ResolvedRetryOptions,
-    readonly random: () => number,
-  ) {}
+  readonly #options: ResolvedRetryOptions;
+  readonly #random: () => number;
+
+  constructor(options: ResolvedRetryOptions, random: () => number) {
+    this.#options = options;
+    this.#random = random;
+  }
 
   /** An attempt starts now (the request is about to be made). */
   attempted(now: number): void {
@@ -160,7 +163,7 @@ export class ReconnectPolicy {
    * or `undefined` when `maxAttempts` attempts in a row brought no record.
    */
   next(now: number, outcome: AttemptOutcome): number | undefined {
-    const {options} = this;
+    const options = this.#options;
     this.failures = outcome.contact ? 0 : this.failures + 1;
     if (this.failures >= options.maxAttempts) return undefined;
     this.#level = outcome.contact && outcome.lived >= HEALTHY_AFTER_MS ? 1 : this.#level + 1;
@@ -169,7 +172,7 @@ export class ReconnectPolicy {
       options,
       this.#serverRetry,
       outcome.retryAfter,
-      this.random(),
+      this.#random(),
     );
     // The window: attempt n + MAX_ATTEMPTS_PER_MINUTE starts at least 60 s after attempt n.
     const starts = this.#starts;
