@@ -9,7 +9,8 @@
 // 2. Cost per event for one live upload beside 10,000 settled ones, against none.
 // (Heap per settled upload: bench/heap.bench.mjs, in a process of its own.)
 import {createParser} from 'eventsource-parser';
-import {ConnectionBudget, UploadProgressManager} from '../src/index.ts';
+// What ships: the built package (`npm run bench` builds first).
+import {ConnectionBudget, UploadProgressManager} from '../dist/index.js';
 
 const encoder = new TextEncoder();
 const ROUNDS = 5;

@@ -1,5 +1,6 @@
 import {expect} from '@esm-bundle/chai';
 import {ConnectionBudget, getSharedConnectionBudget, type ConnectionTicket} from '../src/index.js';
+import {originOf} from '../src/budget/connection-budget.js';
 import {defaultMaxConnections} from '../src/budget/default-connections.js';
 import {settle, waitFor} from './helpers/sse.js';
 
@@ -60,6 +61,20 @@ describe('ConnectionBudget', () => {
     expect(
       (globalThis as Record<symbol, unknown>)[Symbol.for('upload-progress.connection-budget')],
     ).to.equal(getSharedConnectionBudget());
+  });
+});
+
+describe('originOf', () => {
+  it('counts a path against the page, and what the URL parser reads as another host against that host', () => {
+    expect(originOf('/api/files/progress/a')).to.equal(location.origin);
+    expect(originOf('progress/a')).to.equal(location.origin);
+    expect(originOf('https://progress.example:8443/p/a')).to.equal('https://progress.example:8443');
+    // A path's fast lane must not take these: the parser reads a host in each.
+    expect(originOf('//evil.example/p/a')).to.equal(`${location.protocol}//evil.example`);
+    expect(originOf('/\\evil.example/p/a')).to.equal(`${location.protocol}//evil.example`);
+    expect(originOf('/\t/evil.example/p/a')).to.equal(`${location.protocol}//evil.example`);
+    expect(originOf('/\n/evil.example/p/a')).to.equal(`${location.protocol}//evil.example`);
+    expect(originOf('http://[bad')).to.equal('null');
   });
 });
 

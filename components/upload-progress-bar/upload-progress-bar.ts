@@ -1,9 +1,11 @@
 import {UploadProgressBar} from './upload-progress-bar.component.js';
+import {warmFormatsWhenIdle} from '../shared/formats.js';
 
 export * from './upload-progress-bar.component.js';
 export default UploadProgressBar;
 
 if (!customElements.get('upload-progress-bar')) {
+  warmFormatsWhenIdle();
   customElements.define('upload-progress-bar', UploadProgressBar);
 }
 

@@ -1,9 +1,11 @@
 import {UploadProgressList} from './upload-progress-list.component.js';
+import {warmFormatsWhenIdle} from '../shared/formats.js';
 
 export * from './upload-progress-list.component.js';
 export default UploadProgressList;
 
 if (!customElements.get('upload-progress-list')) {
+  warmFormatsWhenIdle();
   customElements.define('upload-progress-list', UploadProgressList);
 }
 

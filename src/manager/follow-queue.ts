@@ -92,17 +92,18 @@ export class FollowQueue {
 
   /**
    * Queues uploads to follow, in order (the caller shows them as `waiting`). They start in
-   * a microtask, so ids added one by one in a loop (files attached as a POST answers)
-   * still share a multiplexed batch.
+   * a task of their own: ids added one by one in a loop (files attached as a POST answers)
+   * still share a multiplexed batch, and the first starts (a cold page compiles the whole
+   * reading path then) stay out of the task that tracked them, which often opens a modal too.
    */
   add(ids: Iterable<string>): void {
     for (const id of ids) this.#queue.add(id);
     if (this.#soon) return;
     this.#soon = true;
-    queueMicrotask(() => {
+    setTimeout(() => {
       this.#soon = false;
       this.#fill();
-    });
+    }, 0);
   }
 
   /** The stream of an upload followed on its own, if it started. */
@@ -180,22 +181,13 @@ export class FollowQueue {
       if (counted) this.#running++;
       else this.#freed();
     };
-    const stream = new UploadProgressStream(id, {
+    const stream: UploadProgressStream = new UploadProgressStream(id, {
       ...this.#options,
       known: this.#sink.known(id),
       onState,
+      onProgress: (progress) => on && this.#sink.update(id, progress, stream.state),
     });
-    const unsubscribe = stream.subscribe((progress) => {
-      if (progress) this.#sink.update(id, progress, stream.state);
-    });
-    const follow: Follow = {
-      stream,
-      stop: () => {
-        unsubscribe();
-        on = false;
-      },
-      counted: true,
-    };
+    const follow: Follow = {stream, stop: () => (on = false), counted: true};
     this.#streams.set(id, follow);
   }
 

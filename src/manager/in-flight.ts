@@ -24,6 +24,7 @@ export interface Live {
 }
 
 const zero = () => [0, 0, 0, 0, 0, 0, 0, 0];
+const NONE: readonly number[] = zero();
 
 /**
  * The uploads in flight, with what a snapshot needs of them kept up to date as each one
@@ -45,11 +46,14 @@ export class InFlight {
   readonly live = new Map<string, Live>();
   sums = zero();
   readonly #share: number;
+  readonly #scratch = zero();
   #base = new Map<string, UploadEntry>();
   #changes = new Map<string, UploadEntry | undefined>();
   #shared = false;
   #queued: UploadEntry[] = [];
   #queuedIndex = new Map<string, number>();
+  /** Entries in the log whose upload is no longer in flight (settled, renamed, untracked). */
+  #gone = 0;
 
   /** @param share - the manager's `transferShare` */
   constructor(share: number) {
@@ -59,7 +63,7 @@ export class InFlight {
   /** Adds an upload just tracked by id (its entry made already): logged, not copied by every snapshot. */
   queue(live: Live): void {
     this.live.set(live.id, live);
-    this.#count(live, this.#contribution(live));
+    this.#count(live, true);
     this.#queuedIndex.set(live.id, this.#queued.length);
     this.#queued.push(live.entry);
   }
@@ -67,9 +71,10 @@ export class InFlight {
   /** Adds an upload, or takes in a change of one (its entry and sums rebuilt). */
   put(live: Live): void {
     live.entry = this.entryOf(live);
-    if (!this.live.has(live.id)) this.live.set(live.id, live);
-    else if (this.live.get(live.id) !== live) return;
-    this.#count(live, this.#contribution(live));
+    const known = this.live.get(live.id);
+    if (!known) this.live.set(live.id, live);
+    else if (known !== live) return;
+    this.#count(live, true);
     this.#writable().set(live.id, live.entry);
   }
 
@@ -78,21 +83,31 @@ export class InFlight {
     const live = this.live.get(id);
     if (!live) return;
     this.live.delete(id);
-    this.#count(live, null);
+    this.#count(live, false);
+    // Nothing in flight: start afresh, so nothing of the settled uploads stays here (their
+    // entries as tracked and as last changed: ~300 bytes each) and the float sums never
+    // accumulate rounding. New objects: snapshots handed out keep theirs.
+    if (this.live.size === 0) return this.clear();
     const changes = this.#writable();
     if (this.#base.has(id)) changes.set(id, undefined);
     else changes.delete(id);
-    // Nothing in flight: start the float sums afresh, so rounding never accumulates.
-    if (this.live.size === 0) this.sums = zero();
+    // Settled uploads are read from the settled log before this one: once half of it is
+    // gone, a new generation without them (O(1) a deletion, amortised).
+    if (this.#queuedIndex.has(id) && ++this.#gone * 2 > this.#queued.length) this.#compact();
   }
 
-  /** Untracked: gone from the log too (a new generation: snapshots handed out keep theirs). */
+  /** Untracked: gone from the log at once (a new generation: snapshots handed out keep theirs). */
   forget(id: string): void {
     this.delete(id);
-    if (!this.#queuedIndex.has(id)) return;
-    const queued = this.#queued.filter((entry) => entry.uploadId !== id);
+    if (this.#queuedIndex.has(id)) this.#compact();
+  }
+
+  /** The log without the uploads no longer in flight. */
+  #compact(): void {
+    const queued = this.#queued.filter((entry) => this.live.has(entry.uploadId));
     this.#queued = queued;
     this.#queuedIndex = new Map(queued.map((entry, i) => [entry.uploadId, i]));
+    this.#gone = 0;
   }
 
   clear(): void {
@@ -103,6 +118,7 @@ export class InFlight {
     this.#shared = false;
     this.#queued = [];
     this.#queuedIndex = new Map();
+    this.#gone = 0;
   }
 
   /** What a snapshot taken now sees of the uploads in flight. */
@@ -128,7 +144,7 @@ export class InFlight {
       const done = doneBytes(live.sent, progress?.uploaded_bytes ?? 0, total, this.#share);
       percentage = total > 0 ? Math.min(100, (done / total) * 100) : 0;
     }
-    return {
+    const entry: UploadEntry = {
       uploadId: live.id,
       progress,
       filename: live.filename,
@@ -137,8 +153,10 @@ export class InFlight {
       phase: settled ? 'done' : live.following ? 'processing' : 'transferring',
       transferredBytes: live.sent,
       percentage,
-      ...(live.paused ? {paused: true} : {}),
     };
+    // Set after, not spread in: a spread builds and copies an object per event.
+    if (live.paused) (entry as {paused?: boolean}).paused = true;
+    return entry;
   }
 
   /** The layer of changes, copied first if a snapshot holds it (folded into the base if large). */
@@ -148,10 +166,8 @@ export class InFlight {
       const changes = this.#changes;
       if (changes.size * changes.size > 2 * this.#base.size) {
         const base = new Map(this.#base);
-        for (const [id, entry] of changes) {
-          if (entry) base.set(id, entry);
-          else base.delete(id);
-        }
+        // forEach: no [id, entry] pair built per entry, as for…of makes.
+        changes.forEach((entry, id) => (entry ? base.set(id, entry) : base.delete(id)));
         this.#base = base;
         this.#changes = new Map();
       } else {
@@ -161,27 +177,36 @@ export class InFlight {
     return this.#changes;
   }
 
-  #count(live: Live, next: number[] | null): void {
+  /**
+   * Moves `live`'s part of the sums to what it is now (to nothing once deleted). In place:
+   * one array per upload, not one per event.
+   */
+  #count(live: Live, counting: boolean): void {
+    const next = counting ? this.#contribution(live) : NONE;
+    const had = live.counted;
     const sums = this.sums;
-    for (let i = 0; i < 8; i++) sums[i]! += (next?.[i] ?? 0) - (live.counted?.[i] ?? 0);
-    live.counted = next;
+    for (let i = 0; i < 8; i++) sums[i]! += next[i]! - (had?.[i] ?? 0);
+    if (!counting) live.counted = null;
+    else if (had) for (let i = 0; i < 8; i++) had[i] = next[i]!;
+    else live.counted = next.slice();
   }
 
+  /** What `live` adds to each sum, written into one reused array. */
   #contribution(live: Live): number[] {
     const processed = live.progress?.uploaded_bytes ?? 0;
     const size = live.totalBytes ?? 0;
     const known = live.sizeKnown ? 1 : 0;
     const sent = live.sent;
-    return [
-      known && doneBytes(sent, processed, size, this.#share),
-      known && size,
-      known,
-      1 - known,
-      live.progress ? 1 : 0,
-      live.progress ? 0 : 1,
-      live.connection === 'waiting' ? 1 : 0,
-      known && Math.max(0, size - processed) + (sent === null ? 0 : Math.max(0, size - sent)),
-    ];
+    const c = this.#scratch;
+    c[0] = known && doneBytes(sent, processed, size, this.#share);
+    c[1] = known && size;
+    c[2] = known;
+    c[3] = 1 - known;
+    c[4] = live.progress ? 1 : 0;
+    c[5] = live.progress ? 0 : 1;
+    c[6] = live.connection === 'waiting' ? 1 : 0;
+    c[7] = known && Math.max(0, size - processed) + (sent === null ? 0 : Math.max(0, size - sent));
+    return c;
   }
 }
 

@@ -90,7 +90,6 @@ export class UploadProgressManager {
   #aliases = new Map<string, string>();
   #settled: UploadEntry[] = [];
   #settledIndex = new Map<string, number>();
-  #settledSized: boolean[] = [];
   #sums: SettledSums = {...EMPTY_SUMS};
   /** Bytes moved (sent or processed) since the manager was made: the speed's input. */
   #progressed = 0;
@@ -417,25 +416,22 @@ export class UploadProgressManager {
     this.#follow.remove(live.id);
     this.#settledIndex.set(live.id, this.#settled.length);
     this.#settled.push(live.entry);
-    this.#settledSized.push(live.sizeKnown);
     this.#sums = addSettled(this.#sums, live.entry, live.sizeKnown, this.#share);
   }
 
   /** Starts a new settled log generation, so snapshots already handed out keep theirs. */
   #rebuildSettled(keep: (id: string) => boolean): void {
     const settled: UploadEntry[] = [];
-    const sized: boolean[] = [];
     const index = new Map<string, number>();
     let sums = EMPTY_SUMS;
-    this.#settled.forEach((entry, i) => {
-      if (!keep(entry.uploadId)) return;
+    for (const entry of this.#settled) {
+      if (!keep(entry.uploadId)) continue;
       index.set(entry.uploadId, settled.length);
       settled.push(entry);
-      sized.push(this.#settledSized[i]!);
-      sums = addSettled(sums, entry, this.#settledSized[i]!, this.#share);
-    });
+      // An entry shows a size exactly when it is known (no log of its own: 8+ bytes each).
+      sums = addSettled(sums, entry, entry.totalBytes !== null, this.#share);
+    }
     this.#settled = settled;
-    this.#settledSized = sized;
     this.#settledIndex = index;
     this.#sums = sums;
   }

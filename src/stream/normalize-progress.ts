@@ -107,12 +107,12 @@ export function mergeProgress(
   }
   const next: UploadProgress = {
     upload_id: uploadId,
-    filename: incoming.filename || previous?.filename || '',
+    filename: same(incoming.filename || previous?.filename || '', previous?.filename),
     total_bytes: total,
     uploaded_bytes: uploaded,
     status,
     error: status === 'uploading' ? null : error,
-    started_at: incoming.started_at ?? previous?.started_at ?? null,
+    started_at: same(incoming.started_at ?? previous?.started_at ?? null, previous?.started_at),
     completed_at: incoming.completed_at ?? previous?.completed_at ?? null,
     progress_percentage: pct,
   };
@@ -141,6 +141,15 @@ export function failedProgress(
     completed_at: null,
     progress_percentage: previous?.progress_percentage ?? 0,
   };
+}
+
+/**
+ * `previous` when it holds the same text: every record parses its own copy of the name and
+ * the start time, and a settled upload would keep both copies alive (one through the record
+ * it replaced, until that one goes) where one will do.
+ */
+function same<T extends string | null>(value: T, previous: T | undefined): T {
+  return value === previous ? previous : value;
 }
 
 function sameProgress(a: UploadProgress, b: UploadProgress): boolean {

@@ -22,6 +22,12 @@ export interface UploadProgressStreamOptions extends ProgressOptions, AdvancedOp
    * @internal
    */
   onState?: ((state: ConnectionState) => void) | undefined;
+  /**
+   * Called on every new record, before the listeners, as a listener would be but without the
+   * listener plumbing per event (a third of what the manager cost per event). The manager's.
+   * @internal
+   */
+  onProgress?: ((progress: UploadProgress) => void) | undefined;
 }
 
 /** Events of {@link UploadProgressStream}, with their `detail`. */
@@ -65,6 +71,7 @@ export class UploadProgressStream extends EventTarget {
   readonly #options: ResolvedOptions;
   readonly #known: UploadProgressStreamOptions['known'];
   readonly #onState: UploadProgressStreamOptions['onState'];
+  readonly #onProgress: UploadProgressStreamOptions['onProgress'];
   readonly #url: string;
   /** Why the id is never requested, if it is not. */
   readonly #refused: string | undefined;
@@ -94,6 +101,7 @@ export class UploadProgressStream extends EventTarget {
     this.#options = resolveOptions(options);
     this.#known = options.known;
     this.#onState = options.onState;
+    this.#onProgress = options.onProgress;
     this.#refused = refuseId(uploadId);
     this.#url = this.#refused ? '' : this.#options.urlFor(uploadId);
     const {signal} = this.#options;
@@ -234,11 +242,13 @@ export class UploadProgressStream extends EventTarget {
 
   #setProgress(progress: UploadProgress, error: UploadProgressError | null): void {
     this.#progress = progress;
+    if (!this.#closed) this.#onProgress?.(progress);
     for (const listener of this.#listeners) {
       if (this.#closed) return;
       callSafely(listener, progress);
     }
-    if (this.#closed) return;
+    // No event (nor its detail) built for types nobody listens to: the usual case, per record.
+    if (this.#closed || this.#listenedTypes.size === 0) return;
     this.#emit('progress', {progress});
     if (progress.status === 'completed') this.#emit('completed', {progress});
     else if (progress.status === 'failed') this.#emit('failed', {progress, error});

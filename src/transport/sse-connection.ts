@@ -33,7 +33,9 @@ export interface AttemptOptions {
 export interface AttemptCallbacks {
   /** The answer is a usable event stream. */
   onOpen(): void;
-  onEvent(event: EventSourceMessage): void;
+  /** Takes one event; `true` ends the reading there (nothing more is wanted: the attempt
+   * ends `stopped`, as when the owner's signal aborts). */
+  onEvent(event: EventSourceMessage): boolean | void;
   /** The server's `retry:` field, in ms (as sent: the retry policy bounds it). */
   onRetry(ms: number): void;
 }
@@ -71,9 +73,14 @@ export async function readEventStream(
 
   const controller = new AbortController();
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  // A plain flag, read twice a chunk: `signal.aborted` is a getter that costs more (Node).
+  let stopped = false;
+  // Ended by the callbacks (they want nothing more), not by the owner's signal.
+  let enough = false;
   // Cancel the body ourselves too: a fetch wrapper or polyfill may not tie its body to the
   // signal, and a read that never settles would hold the connection forever.
   const stop = () => {
+    stopped = true;
     controller.abort(STOPPED);
     void reader?.cancel().catch(() => undefined);
   };
@@ -108,7 +115,7 @@ export async function readEventStream(
     error: new UploadProgressError(kind, message, {...context, cause, status}),
   });
   const interrupted = (cause: unknown): AttemptResult => {
-    if (signal.aborted) return {kind: 'stopped'};
+    if (enough || signal.aborted) return {kind: 'stopped'};
     if (tooLarge) {
       return error(
         'event-too-large',
@@ -149,7 +156,7 @@ export async function readEventStream(
     } catch (cause) {
       return interrupted(cause);
     }
-    if (controller.signal.aborted) return interrupted(undefined);
+    if (stopped) return interrupted(undefined);
 
     const elsewhere = redirectOf(response);
     if (elsewhere !== undefined) {
@@ -183,7 +190,7 @@ export async function readEventStream(
     callbacks.onOpen();
     const parser = createParser({
       onEvent: (event) => {
-        if (controller.signal.aborted) return;
+        if (stopped) return;
         // eventsource-parser bounds what it buffers across chunks only: an event that
         // arrives whole in one chunk is checked here.
         if (
@@ -193,7 +200,10 @@ export async function readEventStream(
           tooLarge = true;
           return stop();
         }
-        callbacks.onEvent(event);
+        if (callbacks.onEvent(event) === true) {
+          enough = true;
+          stop();
+        }
       },
       onRetry: (ms) => callbacks.onRetry(ms),
       onError: (parseError) => {
@@ -207,14 +217,13 @@ export async function readEventStream(
     });
     const decoder = new TextDecoder();
     reader = response.body.getReader();
-    for (;;) {
-      const {done, value} = await reader.read();
-      if (controller.signal.aborted) return interrupted(undefined);
-      if (done) break;
+    const ended = await pump(reader, (chunk) => {
+      if (stopped) return false;
       lastData = clock.now();
-      parser.feed(decoder.decode(value, {stream: true}));
-      if (controller.signal.aborted) return interrupted(undefined);
-    }
+      parser.feed(decoder.decode(chunk, {stream: true}));
+      return !stopped;
+    });
+    if (!ended || stopped) return interrupted(undefined);
     finished = true;
     // An event not ended by a blank line at the end of the stream is dropped (the spec).
     parser.feed(decoder.decode());
@@ -225,6 +234,23 @@ export async function readEventStream(
     clock.clearTimeout(timer);
     signal.removeEventListener('abort', stop);
     if (!finished) stop();
+  }
+}
+
+/**
+ * Reads `reader` to its end, each chunk to `take` (false: stop reading); true if it ended.
+ * A function of its own, with two locals: every `await` suspends and resumes its whole
+ * frame, and readEventStream's (~30 locals and closures) made each chunk cost ~0.8 µs more
+ * than the same loop alone (Node 20, 50,000 chunks).
+ */
+async function pump(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  take: (chunk: Uint8Array) => boolean,
+): Promise<boolean> {
+  for (;;) {
+    const {done, value} = await reader.read();
+    if (done) return true;
+    if (!take(value)) return false;
   }
 }
 

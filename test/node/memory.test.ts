@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import {setFlagsFromString} from 'node:v8';
+import {runInNewContext} from 'node:vm';
+import {ConnectionBudget, UploadProgressManager} from '../../src/index.js';
+
+// What a settled upload leaves behind: only its final record and entry. Checked with WeakRefs
+// and full collections (gc exposed here: the test runner does not pass --expose-gc).
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Streams the tests drive by hand: one record at a time per upload. */
+function scripted() {
+  const controllers = new Map<string, ReadableStreamDefaultController<Uint8Array>>();
+  const encoder = new TextEncoder();
+  const fetch = (async (input: RequestInfo | URL) => {
+    const id = decodeURIComponent(String(input).split('/').pop()!);
+    const body = new ReadableStream<Uint8Array>({start: (c) => void controllers.set(id, c)});
+    return new Response(body, {headers: {'content-type': 'text/event-stream'}});
+  }) as typeof globalThis.fetch;
+  const send = (id: string, uploaded: number, status = 'uploading') =>
+    controllers
+      .get(id)!
+      .enqueue(
+        encoder.encode(
+          `data: ${JSON.stringify({upload_id: id, filename: `${id}.jpg`, total_bytes: 100, uploaded_bytes: uploaded, status, started_at: '2026-11-27T10:00:00Z'})}\n\n`,
+        ),
+      );
+  return {fetch, send, opened: (id: string) => controllers.has(id)};
+}
+
+const until = async (condition: () => boolean) => {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(condition(), 'condition not met in time');
+};
+
+async function collect() {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('memory of settled uploads', () => {
+  it('keeps only the final record and entry of each: earlier entries and records are released', async () => {
+    const {fetch, send, opened} = scripted();
+    const manager = new UploadProgressManager({
+      fetch,
+      connectionBudget: new ConnectionBudget(),
+      maxConnections: 10,
+    });
+    const ids = ['a', 'b', 'c', 'd'];
+    manager.track(ids);
+    const earlier: WeakRef<object>[] = [];
+    // The entries as tracked (the in-flight log), then the records and entries while uploading.
+    for (const id of ids) earlier.push(new WeakRef(manager.getSnapshot().uploads.get(id)!));
+    await until(() => ids.every(opened));
+    for (const id of ids) send(id, 50);
+    await until(() =>
+      ids.every((id) => manager.getSnapshot().progressMap.get(id)?.uploaded_bytes === 50),
+    );
+    for (const id of ids) {
+      earlier.push(new WeakRef(manager.getSnapshot().progressMap.get(id)!));
+      earlier.push(new WeakRef(manager.getSnapshot().uploads.get(id)!));
+    }
+    for (const id of ids) send(id, 100, 'completed');
+    await until(() => manager.getSnapshot().allSettled);
+    const final = manager.getSnapshot();
+    await collect();
+    assert.equal(earlier.filter((ref) => ref.deref() !== undefined).length, 0);
+    // What stays is the final state, whole.
+    for (const id of ids) {
+      assert.equal(final.progressMap.get(id)!.status, 'completed');
+      assert.equal(final.progressMap.get(id)!.filename, `${id}.jpg`);
+      assert.equal(final.progressMap.get(id)!.started_at, '2026-11-27T10:00:00Z');
+    }
+    manager.closeAll();
+  });
+
+  it('while others are still under way, releases the tracked entries of most settled ones', async () => {
+    const {fetch, send, opened} = scripted();
+    const manager = new UploadProgressManager({
+      fetch,
+      connectionBudget: new ConnectionBudget(),
+      maxConnections: 10,
+    });
+    const ids = ['a', 'b', 'c', 'd'];
+    manager.track(ids);
+    const tracked = ids.map((id) => new WeakRef(manager.getSnapshot().uploads.get(id)!));
+    await until(() => ids.every(opened));
+    for (const id of ['a', 'b', 'c']) send(id, 100, 'completed');
+    await until(() => manager.getSnapshot().completed === 3);
+    await collect();
+    // a, b, c settled (their final entries are in the settled log); d is still under way,
+    // so its entry as tracked stays in the log (snapshots read its later ones first).
+    assert.deepEqual(
+      tracked.map((ref) => ref.deref() !== undefined),
+      [false, false, false, true],
+    );
+    assert.equal(manager.getSnapshot().uploads.get('d')!.connection, 'open');
+    send('d', 100, 'completed');
+    await until(() => manager.getSnapshot().allCompleted);
+    manager.closeAll();
+  });
+});
