@@ -276,6 +276,23 @@ describe('UploadProgressStream', () => {
       expect(calls).to.have.length(1);
     });
 
+    it('the media type decides, in any case and with any parameters; a near miss is refused', async () => {
+      for (const [type, ok] of [
+        [' Text/Event-Stream ; charset=utf-8', true],
+        ['TEXT/EVENT-STREAM', true],
+        ['text/event-streams', false],
+        ['text/plain; x=text/event-stream', false],
+      ] as const) {
+        const {fetch} = fakeFetch(() =>
+          eventStream(message(record({status: 'completed'})), {headers: {'content-type': type}}),
+        );
+        const stream = new UploadProgressStream('u1', isolated({fetch}));
+        const p = await waitFor(() => done(stream));
+        expect(p.status, type).to.equal(ok ? 'completed' : 'failed');
+        if (!ok) expect(stream.error!.kind, type).to.equal('not-event-stream');
+      }
+    });
+
     it('a spent retry budget: "lost contact", after exactly maxAttempts requests', async () => {
       const clock = new FakeClock();
       const {fetch, calls} = fakeFetch(() => Promise.reject(new TypeError('Failed to fetch')));

@@ -19,11 +19,9 @@ export {DEFAULT_MAX_CONNECTIONS} from './default-connections.js';
  * of that queue asks for a slot, so a tab that opened last is served in its turn.
  */
 export class ConnectionBudget {
-  readonly #active = new Map<string, number>();
-  readonly #queues = new Map<string, Set<Waiter>>();
+  /** Per origin: its slots in use, its waiters, the lock round under way. Origins are few. */
+  readonly #pools = new Map<string, Pool>();
   readonly #locks: LockManager | undefined;
-  /** Per origin, the lock round under way: aborted when nobody here waits any more. */
-  readonly #rounds = new Map<string, AbortController>();
 
   /**
    * @param locks - share the budget with every tab of the profile through these Web Locks
@@ -41,73 +39,64 @@ export class ConnectionBudget {
    * @returns a ticket whose `release()` gives the slot back, or leaves the queue.
    */
   request(origin: string, limit: number | undefined, onGrant: () => void): ConnectionTicket {
+    let pool = this.#pools.get(origin);
+    if (!pool) this.#pools.set(origin, (pool = {origin, active: 0, queue: new Set()}));
     const waiter: Waiter = {
-      origin,
+      pool,
       limit: limit ?? defaultMaxConnections(origin),
       onGrant,
       state: 'queued',
     };
-    const ticket: ConnectionTicket = {
+    pool.queue.add(waiter);
+    this.#pump(pool);
+    return {
       get granted() {
         return waiter.state === 'granted';
       },
       release: () => this.#release(waiter),
     };
-    let queue = this.#queues.get(origin);
-    if (!queue) this.#queues.set(origin, (queue = new Set()));
-    queue.add(waiter);
-    this.#pump(origin);
-    return ticket;
   }
 
   /** Slots of `origin` this page holds now. */
   active(origin: string): number {
-    return this.#active.get(origin) ?? 0;
+    return this.#pools.get(origin)?.active ?? 0;
   }
 
   /** Streams of `origin` on this page waiting for a slot. */
   queued(origin: string): number {
-    return this.#queues.get(origin)?.size ?? 0;
+    return this.#pools.get(origin)?.queue.size ?? 0;
   }
 
   #release(waiter: Waiter): void {
-    const {origin, state} = waiter;
+    const {pool, state} = waiter;
     if (state === 'released') return;
     waiter.state = 'released';
     if (state === 'queued') {
-      const queue = this.#queues.get(origin);
-      queue?.delete(waiter);
-      if (!queue?.size) {
-        this.#queues.delete(origin);
-        this.#rounds.get(origin)?.abort();
-      }
+      pool.queue.delete(waiter);
+      if (!pool.queue.size) pool.round?.abort();
     } else {
       waiter.free?.();
-      const left = (this.#active.get(origin) ?? 1) - 1;
-      if (left > 0) this.#active.set(origin, left);
-      else this.#active.delete(origin);
+      pool.active--;
     }
     // A waiter with a low limit may have been holding back others behind it.
-    this.#pump(origin);
+    this.#pump(pool);
   }
 
   #grant(waiter: Waiter): void {
-    this.#queues.get(waiter.origin)?.delete(waiter);
-    if (this.#queues.get(waiter.origin)?.size === 0) this.#queues.delete(waiter.origin);
+    waiter.pool.queue.delete(waiter);
     waiter.state = 'granted';
-    this.#active.set(waiter.origin, this.active(waiter.origin) + 1);
+    waiter.pool.active++;
   }
 
-  #pump(origin: string): void {
-    const queue = this.#queues.get(origin);
-    if (!queue) return;
+  #pump(pool: Pool): void {
+    if (!pool.queue.size) return;
     if (this.#locks) {
-      if (!this.#rounds.has(origin)) void this.#round(origin, this.#locks);
+      if (!pool.round) void this.#round(pool, this.#locks);
       return;
     }
     const granted: Waiter[] = [];
-    for (const waiter of queue) {
-      if (this.active(origin) < waiter.limit) {
+    for (const waiter of pool.queue) {
+      if (pool.active < waiter.limit) {
         this.#grant(waiter);
         granted.push(waiter);
       }
@@ -121,11 +110,10 @@ export class ConnectionBudget {
    * One turn in the profile-wide queue: wait for the queue lock, then for any free slot of
    * the first waiter's limit, and hand that slot to the first waiter still queued.
    */
-  async #round(origin: string, locks: LockManager): Promise<void> {
-    const round = new AbortController();
-    this.#rounds.set(origin, round);
-    const name = `upload-progress:${origin}:`;
-    const first = () => this.#queues.get(origin)?.values().next().value;
+  async #round(pool: Pool, locks: LockManager): Promise<void> {
+    const round = (pool.round = new AbortController());
+    const name = `upload-progress:${pool.origin}:`;
+    const first = () => pool.queue.values().next().value;
     try {
       await locks.request(`${name}queue`, {signal: round.signal}, async () => {
         const head = first();
@@ -157,8 +145,8 @@ export class ConnectionBudget {
     } catch {
       // Aborted while queued: nobody here waits any more.
     }
-    this.#rounds.delete(origin);
-    this.#pump(origin);
+    pool.round = undefined;
+    this.#pump(pool);
   }
 }
 
@@ -169,8 +157,19 @@ export interface ConnectionTicket {
   release(): void;
 }
 
-interface Waiter {
+/** One origin's share of the budget. */
+interface Pool {
   origin: string;
+  /** Slots in use. */
+  active: number;
+  /** Waiters, first come first served. */
+  queue: Set<Waiter>;
+  /** The lock round under way: aborted when nobody here waits any more. */
+  round?: AbortController | undefined;
+}
+
+interface Waiter {
+  pool: Pool;
   limit: number;
   onGrant: () => void;
   state: 'queued' | 'granted' | 'released';

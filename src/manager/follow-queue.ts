@@ -5,7 +5,6 @@ import {
   UploadProgressStream,
   type UploadProgressStreamOptions,
 } from '../stream/upload-progress-stream.js';
-import {takeBatch} from '../transport/multiplexed-connection.js';
 import type {ConnectionState, UploadProgress} from '../types.js';
 import {MultiplexedBatch, type Known} from './multiplexed-batch.js';
 
@@ -17,6 +16,32 @@ import {MultiplexedBatch, type Known} from './multiplexed-batch.js';
  */
 const STARTS_PER_TASK = 100;
 const MS_PER_TASK = 10;
+
+/**
+ * The longest URL a multiplexed request may have. Servers and proxies commonly refuse
+ * request lines past 8 KB (nginx's default buffer, Node's header limit 16 KB in all), some
+ * CDNs past 4 KB or less: staying under 4 KB keeps every hop happy.
+ */
+const MAX_MULTIPLEXED_URL = 4000;
+
+/**
+ * Takes ids from the front of `queue` for one request, as many as keep its URL (`multiplexedUrl`
+ * in src/transport/multiplexed-connection.ts: `base?ids=a,b`, ids URL-encoded) under
+ * {@link MAX_MULTIPLEXED_URL} characters, a relative `base` counted with the page's origin;
+ * always at least one, so an id longer than that still gets a request of its own. Here, not
+ * beside `multiplexedUrl`, so the script tag loads that module late with the batch.
+ */
+function takeBatch(base: string, queue: Iterable<string>): string[] {
+  const origin = (globalThis as {location?: {origin?: string}}).location?.origin ?? '';
+  let length = base.length + (base.startsWith('/') ? origin.length : 0) + 5;
+  const batch: string[] = [];
+  for (const id of queue) {
+    length += encodeURIComponent(id).length + 1;
+    if (batch.length > 0 && length > MAX_MULTIPLEXED_URL) break;
+    batch.push(id);
+  }
+  return batch;
+}
 
 /** What the queue tells the manager. */
 export interface FollowSink {

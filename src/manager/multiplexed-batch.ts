@@ -112,8 +112,7 @@ export class MultiplexedBatch {
       next = failedProgress(
         member.progress,
         id,
-        `The server does not know this upload: the id is wrong, or its session expired ` +
-          `(servers keep finished uploads about 60 s).${said}`,
+        `The server does not know this upload: the id is wrong, or its session expired.${said}`,
         member.known,
       );
     } else {

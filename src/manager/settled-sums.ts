@@ -42,20 +42,18 @@ export function addSettled(
   sized: boolean,
   share: number,
 ): SettledSums {
-  const progress = entry.progress!;
-  const done = doneBytes(
-    entry.transferredBytes ?? null,
-    progress.uploaded_bytes,
-    entry.totalBytes ?? 0,
-    share,
-  );
+  const {uploaded_bytes, status} = entry.progress!;
+  const size = entry.totalBytes ?? 0;
+  const known = +sized;
   return {
-    completed: sums.completed + (progress.status === 'completed' ? 1 : 0),
-    failed: sums.failed + (progress.status === 'failed' ? 1 : 0),
-    uploaded: sums.uploaded + (sized ? done : 0),
-    knownTotal: sums.knownTotal + (sized ? (entry.totalBytes ?? 0) : 0),
-    knownCount: sums.knownCount + (sized ? 1 : 0),
-    unknownCount: sums.unknownCount + (sized ? 0 : 1),
+    completed: sums.completed + +(status === 'completed'),
+    failed: sums.failed + +(status === 'failed'),
+    uploaded:
+      sums.uploaded +
+      known * doneBytes(entry.transferredBytes ?? null, uploaded_bytes, size, share),
+    knownTotal: sums.knownTotal + known * size,
+    knownCount: sums.knownCount + known,
+    unknownCount: sums.unknownCount + 1 - known,
   };
 }
 

@@ -1,4 +1,4 @@
-import type {UploadEntry, UploadProgress, UploadProgressSnapshot} from '../types.js';
+import type {UploadEntry, UploadProgressSnapshot} from '../types.js';
 import type {SettledSums} from './settled-sums.js';
 
 /**
@@ -46,20 +46,26 @@ function entryOf(frame: SnapshotFrame, id: string): UploadEntry | undefined {
   return alias === undefined ? undefined : lookup(frame, alias);
 }
 
-/** A read-only map over a {@link SnapshotFrame}, iterating in track order. */
-abstract class FrameMap<V> implements ReadonlyMap<string, V> {
-  protected readonly frame: SnapshotFrame;
-  abstract readonly size: number;
+/**
+ * A read-only map over a {@link SnapshotFrame}, iterating in track order: every tracked upload
+ * (`uploads`), or those whose first record has arrived (`progressMap`, picking the record).
+ */
+class FrameMap<V> implements ReadonlyMap<string, V> {
+  readonly #frame: SnapshotFrame;
+  readonly #pick: (entry: UploadEntry) => V | undefined;
 
-  constructor(frame: SnapshotFrame) {
-    this.frame = frame;
+  constructor(
+    frame: SnapshotFrame,
+    readonly size: number,
+    pick: (entry: UploadEntry) => V | undefined,
+  ) {
+    this.#frame = frame;
+    this.#pick = pick;
   }
 
-  protected abstract pick(entry: UploadEntry): V | undefined;
-
   get(id: string): V | undefined {
-    const entry = entryOf(this.frame, id);
-    return entry && this.pick(entry);
+    const entry = entryOf(this.#frame, id);
+    return entry && this.#pick(entry);
   }
 
   has(id: string): boolean {
@@ -67,7 +73,7 @@ abstract class FrameMap<V> implements ReadonlyMap<string, V> {
   }
 
   *entries(): MapIterator<[string, V]> {
-    for (const id of this.frame.order) {
+    for (const id of this.#frame.order) {
       const value = this.get(id);
       if (value !== undefined) yield [id, value];
     }
@@ -94,31 +100,6 @@ abstract class FrameMap<V> implements ReadonlyMap<string, V> {
 
   get [Symbol.toStringTag](): string {
     return 'Map';
-  }
-}
-
-/** Every tracked upload. */
-export class UploadsView extends FrameMap<UploadEntry> {
-  get size(): number {
-    return this.frame.order.length;
-  }
-  protected pick(entry: UploadEntry): UploadEntry {
-    return entry;
-  }
-}
-
-/** Uploads whose first record has arrived. */
-export class ProgressMapView extends FrameMap<UploadProgress> {
-  readonly #size: number;
-  constructor(frame: SnapshotFrame, size: number) {
-    super(frame);
-    this.#size = size;
-  }
-  get size(): number {
-    return this.#size;
-  }
-  protected pick(entry: UploadEntry): UploadProgress | undefined {
-    return entry.progress ?? undefined;
   }
 }
 
@@ -157,8 +138,12 @@ export function buildSnapshot(
       ? left / bytesPerSecond
       : null;
   return Object.freeze({
-    progressMap: new ProgressMapView(frame, uploading + s.completed + s.failed),
-    uploads: new UploadsView(frame),
+    progressMap: new FrameMap(
+      frame,
+      uploading + s.completed + s.failed,
+      (entry) => entry.progress ?? undefined,
+    ),
+    uploads: new FrameMap(frame, total, (entry) => entry),
     overallPercentage,
     allCompleted,
     allSettled,

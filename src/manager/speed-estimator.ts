@@ -1,22 +1,20 @@
+/** How fast the smoothed rate follows a change: half of it shows after this many ms. */
+const HALF_LIFE = 3000;
+/** Samples closer together than this are folded into the next one. */
+const MIN_INTERVAL = 250;
+/** How long it watches before it says anything: a first burst of events shows a wild figure. */
+const WARMUP = 1000;
+
 /**
  * A smoothed rate of bytes per second: an exponential moving average weighted by time, so
  * uneven sampling does not skew it. It says nothing (`null`) until it has watched for
- * `warmup` ms: a first burst of events would otherwise show a wild figure.
+ * {@link WARMUP} ms.
  */
 export class SpeedEstimator {
-  readonly #halfLife: number;
-  readonly #minInterval: number;
-  readonly #warmup: number;
   #startedAt: number | undefined;
   #lastAt = 0;
   #lastBytes = 0;
   #rate: number | null = null;
-
-  constructor({halfLife = 3000, minInterval = 250, warmup = 1000} = {}) {
-    this.#halfLife = halfLife;
-    this.#minInterval = minInterval;
-    this.#warmup = warmup;
-  }
 
   /**
    * Records that `bytes` (a running total that only grows) were reached at `now`.
@@ -29,14 +27,14 @@ export class SpeedEstimator {
       return null;
     }
     const elapsed = now - this.#lastAt;
-    if (elapsed >= this.#minInterval) {
+    if (elapsed >= MIN_INTERVAL) {
       const instant = ((bytes - this.#lastBytes) / elapsed) * 1000;
-      const weight = 1 - 2 ** (-elapsed / this.#halfLife);
+      const weight = 1 - 2 ** (-elapsed / HALF_LIFE);
       this.#rate = this.#rate === null ? instant : this.#rate + weight * (instant - this.#rate);
       this.#lastAt = now;
       this.#lastBytes = bytes;
     }
-    return now - this.#startedAt >= this.#warmup ? this.#rate : null;
+    return now - this.#startedAt >= WARMUP ? this.#rate : null;
   }
 
   /** Forgets everything (a new batch starts after a pause). */

@@ -62,7 +62,7 @@ export function resolveOptions(options: ProgressOptions & AdvancedOptions = {}):
   }
   const template = options.progressUrl ?? DEFAULT_PROGRESS_URL;
   if (typeof template !== 'string' && typeof template !== 'function') {
-    throw new TypeError('progressUrl must be a string or a function of the upload id.');
+    throw new TypeError('progressUrl must be a string or a function.');
   }
   return {
     urlFor: typeof template === 'function' ? template : (id) => fillTemplate(template, id),

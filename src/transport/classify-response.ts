@@ -24,17 +24,18 @@ export function classifyResponse(
     // The SSE spec: 204 No Content tells the client to stop reconnecting.
     return new UploadProgressError(
       'no-content',
-      `The server has no progress to stream for this upload (HTTP 204).${said}`,
+      `No progress to stream for this upload (HTTP 204).${said}`,
       base,
     );
   }
   if (status >= 200 && status < 300) {
     const type = response.headers.get('content-type') ?? '';
-    if (type.split(';')[0]!.trim().toLowerCase() === 'text/event-stream') return null;
+    // The media type alone, whatever parameters follow (`; charset=utf-8`), in any case.
+    if (/^\s*text\/event-stream\s*(;|$)/i.test(type)) return null;
     return new UploadProgressError(
       'not-event-stream',
       `The progress URL answered ${type ? `"${type}"` : 'without a content type'} instead of ` +
-        `text/event-stream: check the progressUrl option.`,
+        `text/event-stream: check progressUrl.`,
       base,
     );
   }
@@ -42,16 +43,14 @@ export function classifyResponse(
     const signedIn = status === 403;
     return new UploadProgressError(
       signedIn ? 'forbidden' : 'unauthorized',
-      `${signedIn ? 'Not allowed' : 'Not signed in'}: the server refused the progress request ` +
-        `(HTTP ${status}).${said} Check the headers or credentials option.`,
+      `${signedIn ? 'Not allowed' : 'Not signed in'} (HTTP ${status}).${said} Check the headers or credentials option.`,
       base,
     );
   }
   if (status === 404 || status === 410) {
     return new UploadProgressError(
       'not-found',
-      `The server does not know this upload (HTTP ${status}): the id is wrong, or its session ` +
-        `expired (servers keep finished uploads about 60 s).${said}`,
+      `The server does not know this upload (HTTP ${status}): the id is wrong, or its session expired.${said}`,
       base,
     );
   }
@@ -59,7 +58,7 @@ export function classifyResponse(
   if (status === 429) {
     return new UploadProgressError(
       'rate-limited',
-      `The server is rate-limiting progress requests (HTTP 429); retrying later.${said}`,
+      `Rate-limited by the server (HTTP 429); retrying.${said}`,
       {...base, retryAfter},
     );
   }
@@ -72,7 +71,7 @@ export function classifyResponse(
   }
   return new UploadProgressError(
     'http-status',
-    `The progress request was refused (HTTP ${status}).${said} Check the progressUrl option.`,
+    `The progress request was refused (HTTP ${status}).${said} Check progressUrl.`,
     base,
   );
 }

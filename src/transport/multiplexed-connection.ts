@@ -1,9 +1,6 @@
-/**
- * The longest URL a multiplexed request may have. Servers and proxies commonly refuse
- * request lines past 8 KB (nginx's default buffer, Node's header limit 16 KB in all), some
- * CDNs past 4 KB or less: staying under 4 KB keeps every hop happy.
- */
-export const MAX_MULTIPLEXED_URL = 4000;
+// The multiplexed stream's URL and routing: only the batch (src/manager/multiplexed-batch.ts)
+// needs them, so the script tag loads them late with it. How many ids one URL takes is the
+// follow queue's (takeBatch in src/manager/follow-queue.ts).
 
 /** Statuses by which a server says it has no multiplexed endpoint. */
 export const NO_MULTIPLEX_STATUSES: ReadonlySet<number> = new Set([404, 405, 501]);
@@ -14,27 +11,6 @@ export const NO_MULTIPLEX_STATUSES: ReadonlySet<number> = new Set([404, 405, 501
  */
 export function multiplexedUrl(base: string, ids: Iterable<string>): string {
   return `${base}${base.includes('?') ? '&' : '?'}ids=${[...ids].map(encodeURIComponent).join()}`;
-}
-
-/**
- * Takes ids from the front of `queue` for one request, as many as keep its URL under `max`
- * characters (a relative `base` counted with the page's origin); always at least one, so an
- * id longer than that still gets a request of its own.
- */
-export function takeBatch(
-  base: string,
-  queue: Iterable<string>,
-  max = MAX_MULTIPLEXED_URL,
-): string[] {
-  const origin = (globalThis as {location?: {origin?: string}}).location?.origin ?? '';
-  let length = base.length + (base.startsWith('/') ? origin.length : 0) + 5;
-  const batch: string[] = [];
-  for (const id of queue) {
-    length += encodeURIComponent(id).length + 1;
-    if (batch.length > 0 && length > max) break;
-    batch.push(id);
-  }
-  return batch;
 }
 
 /**

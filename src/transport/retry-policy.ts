@@ -47,7 +47,10 @@ export const COUNT = 'an integer >= 1';
 
 /** Fills in defaults and rejects values that would hammer a server or never end. */
 export function resolveRetryOptions(options: RetryOptions | undefined): ResolvedRetryOptions {
-  const merged = {...DEFAULT_RETRY, ...stripUndefined(options ?? {})};
+  const merged: Record<string, unknown> & ResolvedRetryOptions = {...DEFAULT_RETRY};
+  // An option given as `undefined` keeps its default.
+  for (const [name, value] of Object.entries(options ?? {}))
+    if (value !== undefined) merged[name] = value;
   const {initialDelay, maxDelay, factor, maxAttempts, maxRetryAfter} = merged;
   must(isDelay(initialDelay), 'retry.initialDelay', initialDelay, DELAY);
   must(
@@ -136,10 +139,13 @@ export class ReconnectPolicy {
   /** Start times of the last {@link MAX_ATTEMPTS_PER_MINUTE} attempts, oldest first. */
   readonly #starts: number[] = [];
 
-  constructor(
-    readonly options: ResolvedRetryOptions,
-    readonly random: () => number,
-  ) {}
+  readonly #options: ResolvedRetryOptions;
+  readonly #random: () => number;
+
+  constructor(options: ResolvedRetryOptions, random: () => number) {
+    this.#options = options;
+    this.#random = random;
+  }
 
   /** An attempt starts now (the request is about to be made). */
   attempted(now: number): void {
@@ -157,7 +163,7 @@ export class ReconnectPolicy {
    * or `undefined` when `maxAttempts` attempts in a row brought no record.
    */
   next(now: number, outcome: AttemptOutcome): number | undefined {
-    const {options} = this;
+    const options = this.#options;
     this.failures = outcome.contact ? 0 : this.failures + 1;
     if (this.failures >= options.maxAttempts) return undefined;
     this.#level = outcome.contact && outcome.lived >= HEALTHY_AFTER_MS ? 1 : this.#level + 1;
@@ -166,7 +172,7 @@ export class ReconnectPolicy {
       options,
       this.#serverRetry,
       outcome.retryAfter,
-      this.random(),
+      this.#random(),
     );
     // The window: attempt n + MAX_ATTEMPTS_PER_MINUTE starts at least 60 s after attempt n.
     const starts = this.#starts;
@@ -188,8 +194,4 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -49,7 +49,7 @@ export function multipartBody(
     }
   }
   for (const file of files) {
-    const filename = typeof File === 'function' && file instanceof File ? file.name : 'blob';
+    const filename = nameOf(file);
     text(
       `--${boundary}\r\nContent-Disposition: form-data; name="${escapeName(name)}"; ` +
         `filename="${escapeName(filename)}"\r\n` +
@@ -73,4 +73,9 @@ function randomHex(length: number): string {
   let out = '';
   while (out.length < length) out += Math.random().toString(16).slice(2);
   return out.slice(0, length);
+}
+
+/** A file's name; a `Blob` (no name) is sent as `blob`. */
+export function nameOf(file: Blob): string {
+  return typeof File === 'function' && file instanceof File ? file.name : 'blob';
 }

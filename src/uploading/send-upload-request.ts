@@ -103,7 +103,7 @@ export async function sendUploadRequest(request: UploadRequest): Promise<string[
       'error',
       fail(() =>
         networkError(
-          'The upload did not reach the server (network error, or a cross-origin server that does not allow it): check the connection and try again.',
+          'The upload did not reach the server (network error, or CORS): check the connection and try again.',
         ),
       ),
     );
@@ -170,7 +170,7 @@ function readAnswer(status: number, statusText: string, text: string, files: num
   const invalid = (what: string) =>
     new UploadProgressError(
       'upload-invalid-answer',
-      `The server took the upload but ${what}, so its progress cannot be followed. Check the upload URL: the answer must be JSON with one "upload_ids" entry per file (got: ${excerpt(text)}).`,
+      `The server took the upload but ${what}: it must answer JSON with one "upload_ids" entry per file (got: ${excerpt(text)}). Check the upload URL.`,
       {...context, status, data: text.slice(0, 200)},
     );
   let answer: unknown;

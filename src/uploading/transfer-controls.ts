@@ -1,6 +1,6 @@
-// What the page can do to the files it sends, by key: pause, resume, retry, throttle, and
-// the `beforeunload` guard. Apart from upload-files.ts because the script tag loads that one
-// late (components/script-tag/upload-files-stub.ts): rows and tasks reach these at once.
+// What the page can do to the files it sends, by key: pause, resume, retry, throttle. Apart
+// from upload-files.ts because the script tag loads that one late
+// (components/script-tag/upload-files-stub.ts): rows and tasks reach these at once.
 import type {ResumableRun} from './resumable.js';
 
 /** One file the page sends, while it can still be paused, resumed or retried. */
@@ -38,24 +38,6 @@ export function uploadAction(key: string): UploadAction | null {
   const c = controls.get(key);
   if (c?.state === 'failed') return 'retry';
   return c?.run ? (c.state === 'paused' ? 'resume' : 'pause') : null;
-}
-
-/** Files with bytes still to send, across tasks: while any, leaving the page asks first. */
-let unsent = 0;
-const askFirst = (event: Event) => {
-  event.preventDefault();
-  // Older browsers ask only when returnValue is set.
-  (event as BeforeUnloadEvent).returnValue = '';
-};
-export function sending(delta: number): void {
-  const before = unsent;
-  unsent += delta;
-  const g = globalThis as unknown as Partial<
-    Pick<Window, 'addEventListener' | 'removeEventListener'>
-  >;
-  if (typeof g.addEventListener !== 'function') return;
-  if (!before && unsent) g.addEventListener('beforeunload', askFirst);
-  else if (before && !unsent) g.removeEventListener!('beforeunload', askFirst);
 }
 
 /** The methods of an `UploadTask` over its keys (see `UploadTask`). */

@@ -1,9 +1,10 @@
 import {UploadProgressError} from '../errors.js';
-import {multipartBody, type MultipartFields} from './multipart-body.js';
+import {multipartBody, nameOf, type MultipartFields} from './multipart-body.js';
 import {cancelledError, sendUploadRequest} from './send-upload-request.js';
 import {claimResumed, persistUploads, type PersistOptions} from './upload-persistence.js';
 import type {ResumableTransfer} from './resumable.js';
-import {controls, sending, taskControls, type Control} from './transfer-controls.js';
+import {sending} from './leave-guard.js';
+import {controls, taskControls, type Control} from './transfer-controls.js';
 import {
   getUploadProgressManager,
   type UploadProgressManager,
@@ -300,16 +301,11 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
     let cursor = 0;
     try {
       const got = await sendUploadRequest({
-        url: s.url,
+        // url, headers, withCredentials, timeout, idleTimeout, signal, createXhr
+        ...s,
         body,
         contentType,
         files: group.length,
-        headers: s.headers,
-        withCredentials: s.withCredentials,
-        timeout: s.timeout,
-        idleTimeout: s.idleTimeout,
-        signal,
-        createXhr: s.createXhr,
         // Only the files between the last offset and this one change: cost per event does
         // not grow with the number of files.
         onProgress: (loaded) => {
@@ -347,8 +343,4 @@ async function run(list: Blob[], handles: TransferHandle[], s: Settings): Promis
   await Promise.all(Array.from({length: Math.min(s.concurrency, groups.length)}, worker));
   if (failure) throw failure;
   return ids;
-}
-
-function nameOf(file: Blob): string {
-  return typeof File === 'function' && file instanceof File ? file.name : 'blob';
 }

@@ -60,8 +60,7 @@ const page = Math.random().toString(36).slice(2, 10);
 const DEFAULT_KEY = 'upload-progress';
 
 /** Shown for a file whose transfer a reload cut short: nothing can resume it. */
-export const INTERRUPTED =
-  'The page was reloaded before this file was sent, so the server never got it. Upload it again.';
+export const INTERRUPTED = 'The page was reloaded before this file was sent. Upload it again.';
 
 /**
  * Remembers uploads still in flight in `sessionStorage` (or `storage`), so that after a
@@ -87,7 +86,9 @@ export function persistUploads(keys: readonly string[], options: ResumeOptions =
   const key = options.key ?? DEFAULT_KEY;
   /** Per watched key, the id stored (`null`: stored while being sent; absent: forgotten). */
   const stored = new Map<string, string | null | undefined>(keys.map((k) => [k, undefined]));
-  const watching = {stop: (): void => undefined, done: false};
+  // The manager calls `watch` once before `subscribe` returns: `done` then, stopped after.
+  let stop = (): void => undefined;
+  let done = false;
   const watch = () => {
     const uploads = manager.getSnapshot().uploads;
     /** Per ref, its new record (`null`: forget it). */
@@ -130,13 +131,13 @@ export function persistUploads(keys: readonly string[], options: ResumeOptions =
       write(storage, key, next);
     }
     if (stored.size === 0) {
-      watching.done = true;
-      watching.stop();
+      done = true;
+      stop();
     }
   };
-  watching.stop = manager.subscribe(watch);
-  if (watching.done) watching.stop();
-  return () => watching.stop();
+  stop = manager.subscribe(watch);
+  if (done) stop();
+  return stop;
 }
 
 /**
