@@ -306,7 +306,9 @@ describe('UploadProgressStream', () => {
       await clock.advance(2000);
       const p = await waitFor(() => done(stream));
       expect(calls).to.have.length(3);
-      expect(p.error).to.match(/^Lost contact with the server after 3 attempts/);
+      expect(p.error).to.equal(
+        'Lost contact with the server after 3 attempts (Could not reach the server for progress. Check the network and the progressUrl option).',
+      );
       expect(stream.error!.kind).to.equal('retries-exhausted');
       expect(clock.pending()).to.deep.equal([]);
     });

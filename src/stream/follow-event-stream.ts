@@ -83,7 +83,7 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
         ? result.error
         : new UploadProgressError(
             'stream-ended',
-            'The server ended the progress stream before the upload finished; reconnecting.',
+            'The server ended the progress stream before the upload finished.',
             context,
           );
     target.report?.(error);
@@ -95,7 +95,7 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
       retryAfter: error.retryAfter,
     });
     if (delay === undefined) {
-      const why = error.message.replace(/;? ?(reconnecting|retrying)\.?$/, '');
+      const why = error.message.replace(/\.$/, '');
       const spent = new UploadProgressError(
         'retries-exhausted',
         `Lost contact with the server after ${policy.failures} attempts (${why}).`,
@@ -155,7 +155,7 @@ async function connect(
   try {
     headers = await buildHeaders(options.headers, lastEventId);
   } catch (cause) {
-    const message = 'The headers option failed to provide headers; retrying.';
+    const message = 'The headers option failed to provide headers.';
     return {kind: 'error', error: new UploadProgressError('network', message, {...context, cause})};
   }
   if (signal.aborted) return {kind: 'stopped'};

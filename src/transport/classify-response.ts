@@ -58,14 +58,14 @@ export function classifyResponse(
   if (status === 429) {
     return new UploadProgressError(
       'rate-limited',
-      `Rate-limited by the server (HTTP 429); retrying.${said}`,
+      `Rate-limited by the server (HTTP 429).${said}`,
       {...base, retryAfter},
     );
   }
   if (status >= 500 || status === 408) {
     return new UploadProgressError(
       'server-error',
-      `The server failed to answer (HTTP ${status}); retrying.${said}`,
+      `The server failed to answer (HTTP ${status}).${said}`,
       {...base, retryAfter},
     );
   }

@@ -119,20 +119,20 @@ export async function readEventStream(
     if (tooLarge) {
       return error(
         'event-too-large',
-        `An event exceeded ${maxEventSize} characters; reconnecting.`,
+        `An event exceeded ${maxEventSize} characters.`,
       );
     }
     if (timedOut === 'idle-timeout') {
-      return error(timedOut, `No data from the server for ${idleTimeout} ms; reconnecting.`);
+      return error(timedOut, `No data from the server for ${idleTimeout} ms.`);
     }
     if (timedOut) {
-      return error(timedOut, `No answer from the server in ${connectTimeout} ms; reconnecting.`);
+      return error(timedOut, `No answer from the server in ${connectTimeout} ms.`);
     }
     return error(
       'network',
       reader
-        ? 'The connection to the server dropped; reconnecting.'
-        : 'Could not reach the server for progress; reconnecting. Check the network and the progressUrl option.',
+        ? 'The connection to the server dropped.'
+        : 'Could not reach the server for progress. Check the network and the progressUrl option.',
       cause,
     );
   };
@@ -181,7 +181,7 @@ export async function readEventStream(
       return {kind: 'error', error: problem};
     }
     if (!response.body) {
-      return error('stream-ended', 'The server answered with an empty event stream; reconnecting.');
+      return error('stream-ended', 'The server answered with an empty event stream.');
     }
 
     answered = true;
