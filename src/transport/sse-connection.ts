@@ -117,10 +117,7 @@ export async function readEventStream(
   const interrupted = (cause: unknown): AttemptResult => {
     if (enough || signal.aborted) return {kind: 'stopped'};
     if (tooLarge) {
-      return error(
-        'event-too-large',
-        `An event exceeded ${maxEventSize} characters.`,
-      );
+      return error('event-too-large', `An event exceeded ${maxEventSize} characters.`);
     }
     if (timedOut === 'idle-timeout') {
       return error(timedOut, `No data from the server for ${idleTimeout} ms.`);
