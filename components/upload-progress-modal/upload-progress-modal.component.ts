@@ -210,7 +210,8 @@ export class UploadProgressModal extends LitElement {
       this.#opener = focused();
       this.#rowsLater = new Promise((resolve) =>
         setTimeout(() => {
-          this.#rowsReady = true;
+          // Closed meanwhile: the next opening defers its rows again.
+          this.#rowsReady = this.#shown;
           this.requestUpdate();
           resolve();
         }),

@@ -40,9 +40,12 @@ const NONE: readonly number[] = zero();
  *   then the map. One map write a change, whatever the number under way and however often
  *   snapshots are taken (copying a layer after each snapshot cost O(√n) a change with a
  *   snapshot per task, O(n) with one per frame: the largest cost of the manager per event).
- *   Logs are held by the snapshots that may read them only.
+ *   A snapshot holds its log and every newer one of its generation: once the logs of a
+ *   generation have saved more entries than the map holds (plus 64), the next snapshot
+ *   starts a new one on a copy of the map (O(1) a change, amortised), so a snapshot kept
+ *   alive (a hidden tab's listener, a detached element) holds a bounded amount.
  * - the entries of uploads just tracked by id, in an append-only log (they change only once
- *   their turn comes, and then go to the layers, which a snapshot reads first).
+ *   their turn comes, and then go to the map, which a snapshot reads first).
  */
 export class InFlight {
   readonly live = new Map<string, Live>();
@@ -50,8 +53,10 @@ export class InFlight {
   readonly #share: number;
   readonly #scratch = zero();
   #entries = new Map<string, UploadEntry>();
-  /** The undo log of the newest snapshot, if one was taken since the last `clear()`. */
+  /** The undo log of the newest snapshot of this generation, if one was taken. */
   #undo: Undo | undefined;
+  /** Entries saved by the logs of this generation. */
+  #saved = 0;
   #queued: UploadEntry[] = [];
   #queuedIndex = new Map<string, number>();
   /** Entries in the log whose upload is no longer in flight (settled, renamed, untracked). */
@@ -64,6 +69,9 @@ export class InFlight {
 
   /** Adds an upload just tracked by id (its entry made already): logged, not copied by every snapshot. */
   queue(live: Live): void {
+    // Tracked again (after it settled and was untracked): the index snapshots hold must not
+    // change under them, so a new generation of the log first (without the old entry).
+    if (this.#queuedIndex.has(live.id)) this.#compact();
     this.live.set(live.id, live);
     this.#count(live, true);
     this.#queuedIndex.set(live.id, this.#queued.length);
@@ -115,6 +123,7 @@ export class InFlight {
     this.sums = zero();
     this.#entries = new Map();
     this.#undo = undefined;
+    this.#saved = 0;
     this.#queued = [];
     this.#queuedIndex = new Map();
     this.#gone = 0;
@@ -122,6 +131,12 @@ export class InFlight {
 
   /** What a snapshot taken now sees of the uploads in flight. */
   capture(): Pick<SnapshotFrame, 'inFlight' | 'queuedIndex' | 'queued' | 'queuedCount'> {
+    if (this.#saved > this.#entries.size + 64) {
+      // A new generation: snapshots of the old one keep its map, no longer written.
+      this.#entries = new Map(this.#entries);
+      this.#undo = undefined;
+      this.#saved = 0;
+    }
     let undo = this.#undo;
     // Nothing changed since the last snapshot: both read the same log.
     if (!undo || undo.saved.size > 0) {
@@ -176,7 +191,10 @@ export class InFlight {
   /** Sets (or with `undefined` removes) an entry, saving the old one for the newest snapshot. */
   #write(id: string, entry: UploadEntry | undefined): void {
     const saved = this.#undo?.saved;
-    if (saved && !saved.has(id)) saved.set(id, this.#entries.get(id));
+    if (saved && !saved.has(id)) {
+      saved.set(id, this.#entries.get(id));
+      this.#saved++;
+    }
     if (entry) this.#entries.set(id, entry);
     else this.#entries.delete(id);
   }

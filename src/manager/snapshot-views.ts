@@ -5,8 +5,8 @@ import type {SettledSums} from './settled-sums.js';
  * What one snapshot can see, captured in O(uploads under way): settled uploads live in an
  * append-only log shared by every snapshot (each remembers how far it may read), and so do
  * the entries uploads were tracked with (`waiting`, unchanged until their turn comes);
- * entries that changed since live in a small map copied per snapshot. Finished uploads and
- * uploads still waiting their turn cost a snapshot nothing.
+ * entries that changed since are read through the snapshot's undo log (see InFlight), nothing
+ * copied. Finished uploads and uploads still waiting their turn cost a snapshot nothing.
  */
 export interface SnapshotFrame {
   /** Tracked ids in track order (replaced, never mutated, when the set changes). */

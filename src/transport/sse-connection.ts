@@ -16,7 +16,7 @@ export interface AttemptOptions {
   fetch: typeof fetch;
   headers: Headers;
   credentials: RequestCredentials | undefined;
-  /** Aborted by the owner to stop reading (a terminal record arrived, or `close()`). */
+  /** Aborted by the owner to stop reading (`close()`); `onEvent` returning true stops it too. */
   signal: AbortSignal;
   /** Silence allowed once the server has answered; `0`: no limit. */
   idleTimeout: number;

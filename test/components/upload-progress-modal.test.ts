@@ -121,6 +121,36 @@ describe('<upload-progress-modal>', () => {
     expect(list.shadowRoot!.querySelector('[part="size"]')!.textContent).to.equal('1.2 MB of 5 MB');
   });
 
+  it('shows its dialog in the task that opens it and its rows in the next, also when reopened fast', async () => {
+    const modal = document.createElement('upload-progress-modal');
+    modal.manager = manager;
+    document.body.append(modal);
+    await modal.updateComplete;
+    const dialog = () => modal.shadowRoot!.querySelector('dialog')!;
+    const list = () => modal.shadowRoot!.querySelector('upload-progress-list');
+    /** Microtasks only: still the task that opened it. */
+    const shown = async () => {
+      for (let i = 0; i < 20 && !dialog().open; i++) await Promise.resolve();
+      return dialog().open;
+    };
+    modal.uploadIds = ['a'];
+    expect(await shown(), 'dialog shown').to.be.true;
+    expect(list(), 'no rows in the opening task').to.equal(null);
+    await modal.updateComplete;
+    expect(list(), 'rows once updateComplete settles').to.not.equal(null);
+    // Closed before its rows came, then opened again: the rows are deferred again.
+    modal.close();
+    modal.show();
+    expect(await shown()).to.be.true;
+    modal.close();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    modal.show();
+    expect(await shown()).to.be.true;
+    expect(list(), 'no rows in the reopening task').to.equal(null);
+    await modal.updateComplete;
+    expect(list()).to.not.equal(null);
+  });
+
   it('takes what manager.track() takes: named rows before the first record', async () => {
     const modal = document.createElement('upload-progress-modal');
     modal.manager = manager;

@@ -23,7 +23,7 @@ function scripted() {
       .get(id)!
       .enqueue(
         encoder.encode(
-          `data: ${JSON.stringify({upload_id: id, filename: `${id}.jpg`, total_bytes: 100, uploaded_bytes: uploaded, status, started_at: '2026-11-27T10:00:00Z'})}\n\n`,
+          `data: ${JSON.stringify({upload_id: id, filename: `${id}.jpg`, total_bytes: 1000, uploaded_bytes: uploaded, status, started_at: '2026-11-27T10:00:00Z'})}\n\n`,
         ),
       );
   return {fetch, send, opened: (id: string) => controllers.has(id)};
@@ -100,6 +100,57 @@ describe('memory of settled uploads', () => {
     assert.equal(manager.getSnapshot().uploads.get('d')!.connection, 'open');
     send('d', 100, 'completed');
     await until(() => manager.getSnapshot().allCompleted);
+    manager.closeAll();
+  });
+
+  it('a snapshot kept alive holds a bounded part of what changed after it', async () => {
+    const {fetch, send, opened} = scripted();
+    const manager = new UploadProgressManager({
+      fetch,
+      connectionBudget: new ConnectionBudget(),
+      maxConnections: 10,
+    });
+    manager.track(['a', 'b']);
+    await until(() => opened('a') && opened('b'));
+    // Kept, as a hidden tab's listener or a detached element keeps the last one it got.
+    const kept = manager.getSnapshot();
+    const later: WeakRef<object>[] = [];
+    for (let i = 1; i <= 400; i++) {
+      send('a', i);
+      await until(() => manager.getSnapshot().progressMap.get('a')?.uploaded_bytes === i);
+      // Each read is a new snapshot; the entry it shows is saved when the next record comes.
+      if (i > 200) later.push(new WeakRef(manager.getSnapshot().uploads.get('a')!));
+    }
+    await collect();
+    // Before a generation bound, the kept snapshot's log linked to every newer log: all 200
+    // stayed alive, and its lookups walked 400 logs.
+    assert.ok(
+      later.filter((ref) => ref.deref() !== undefined).length <= 70,
+      'the entries of later snapshots are released',
+    );
+    assert.equal(kept.uploads.get('a')!.progress?.uploaded_bytes ?? null, null);
+    assert.equal(kept.uploads.get('a')!.connection, 'open');
+    manager.closeAll();
+  });
+});
+
+describe('snapshots handed out never change', () => {
+  it('not when an upload that settled and was untracked is tracked again', async () => {
+    const {fetch, send, opened} = scripted();
+    const manager = new UploadProgressManager({
+      fetch,
+      connectionBudget: new ConnectionBudget(),
+      maxConnections: 10,
+    });
+    manager.track(['a', 'b', 'c', 'd']);
+    const first = manager.getSnapshot();
+    await until(() => opened('a'));
+    send('a', 100, 'completed');
+    await until(() => manager.getSnapshot().completed === 1);
+    manager.untrack('a');
+    manager.track(['a']);
+    assert.deepEqual([...first.uploads.keys()], ['a', 'b', 'c', 'd']);
+    assert.equal(first.uploads.get('a')!.connection, 'waiting');
     manager.closeAll();
   });
 });
