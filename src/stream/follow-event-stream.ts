@@ -3,7 +3,7 @@ import {sleep} from '../clock.js';
 import {originOf, type ConnectionTicket} from '../budget/connection-budget.js';
 import {UploadProgressError} from '../errors.js';
 import {ReconnectPolicy} from '../transport/retry-policy.js';
-import {readEventStream, type AttemptResult} from '../transport/sse-connection.js';
+import {readEventStream} from '../transport/sse-connection.js';
 import type {ConnectionState} from '../types.js';
 import {buildHeaders, MAX_EVENT_ID, type ResolvedOptions} from './resolve-options.js';
 
@@ -60,32 +60,40 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
     closed.addEventListener('abort', release, {once: true});
     let contact = false;
     let openedAt: number | undefined;
-    const result = await connect(target, url, attempts, lastEventId, closed, {
-      onOpen: () => {
-        openedAt = clock.now();
-        target.state('open');
+    const context = {uploadId: target.uploadId, attempt: attempts};
+    const failure = await readEventStream(
+      options,
+      url,
+      // Asked afresh each attempt (read at once: the id is this attempt's).
+      () => buildHeaders(options.headers, lastEventId),
+      closed,
+      context,
+      {
+        onOpen: () => {
+          openedAt = clock.now();
+          target.state('open');
+        },
+        onEvent: (event) => {
+          if (event.id !== undefined && event.id.length <= MAX_EVENT_ID) lastEventId = event.id;
+          contact = target.event(event) || contact;
+          return target.settled();
+        },
+        onRetry: (ms) => policy.serverRetry(ms),
       },
-      onEvent: (event) => {
-        if (event.id !== undefined && event.id.length <= MAX_EVENT_ID) lastEventId = event.id;
-        contact = target.event(event) || contact;
-        return target.settled();
-      },
-      onRetry: (ms) => policy.serverRetry(ms),
-    });
+    );
     closed.removeEventListener('abort', release);
     ticket.release();
     if (closed.aborted) return {kind: 'closed'};
+    // Ended without an error but not settled either: the server ended the stream early. (A
+    // read stopped by `onEvent` is settled; one stopped by `closed` is closed.)
     if (target.settled()) return {kind: 'settled'};
-
-    const context = {uploadId: target.uploadId, attempt: attempts};
     const error =
-      result.kind === 'error'
-        ? result.error
-        : new UploadProgressError(
-            'stream-ended',
-            'The server ended the progress stream before the upload finished.',
-            context,
-          );
+      failure ??
+      new UploadProgressError(
+        'stream-ended',
+        'The server ended the progress stream before the upload finished.',
+        context,
+      );
     target.report?.(error);
     if (error.final || target.ends?.(error)) return {kind: 'failed', error};
 
@@ -133,46 +141,4 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
     }
     return ticket;
   }
-}
-
-/** One attempt: the user's headers (asked afresh) and the SSE ones, then the stream read. */
-async function connect(
-  target: FollowTarget,
-  url: string,
-  attempt: number,
-  lastEventId: string | undefined,
-  signal: AbortSignal,
-  callbacks: Parameters<typeof readEventStream>[1],
-): Promise<AttemptResult> {
-  const {options, uploadId} = target;
-  const context = {uploadId, attempt};
-  const fetchFn = options.fetch ?? globalThis.fetch;
-  if (typeof fetchFn !== 'function') {
-    const message = 'No fetch is available here: pass the fetch option.';
-    return {kind: 'error', error: new UploadProgressError('invalid-options', message, context)};
-  }
-  let headers: Headers;
-  try {
-    headers = await buildHeaders(options.headers, lastEventId);
-  } catch (cause) {
-    const message = 'The headers option failed to provide headers.';
-    return {kind: 'error', error: new UploadProgressError('network', message, {...context, cause})};
-  }
-  if (signal.aborted) return {kind: 'stopped'};
-  return readEventStream(
-    {
-      url,
-      fetch: fetchFn,
-      headers,
-      credentials: options.credentials,
-      signal,
-      idleTimeout: options.idleTimeout,
-      connectTimeout: options.connectTimeout,
-      maxEventSize: options.maxEventSize,
-      clock: options.clock,
-      uploadId,
-      attempt,
-    },
-    callbacks,
-  );
 }
