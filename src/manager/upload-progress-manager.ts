@@ -1,5 +1,6 @@
 import {failedProgress} from '../stream/normalize-progress.js';
 import {resolveOptions, type AdvancedOptions} from '../stream/resolve-options.js';
+import {must} from '../transport/retry-policy.js';
 import {buildSnapshot} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
 import {FollowQueue} from './follow-queue.js';
@@ -99,13 +100,11 @@ export class UploadProgressManager {
   /** @throws RangeError/TypeError for options that cannot work (checked here, not later). */
   constructor(options: UploadProgressManagerOptions = {}) {
     const resolved = resolveOptions(options);
-    if (options.multiplexUrl !== undefined && !(typeof options.multiplexUrl === 'string')) {
+    if (options.multiplexUrl !== undefined && typeof options.multiplexUrl !== 'string') {
       throw new TypeError('multiplexUrl must be a URL string, e.g. "/api/files/progress".');
     }
     const share = options.transferShare ?? 0.5;
-    if (!(share >= 0 && share <= 1)) {
-      throw new RangeError(`transferShare must be a number from 0 to 1, got ${share}.`);
-    }
+    must(share >= 0 && share <= 1, 'transferShare', share, 'a number from 0 to 1');
     this.#share = share;
     this.#flight = new InFlight(share);
     this.#live = this.#flight.live;
@@ -187,7 +186,7 @@ export class UploadProgressManager {
       added.push(key);
     }
     if (added.length > 0) {
-      this.#order = [...this.#currentOrder(), ...added];
+      this.#order = this.#currentOrder().concat(added);
       this.#changed();
     }
     return handles;
