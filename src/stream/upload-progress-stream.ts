@@ -160,10 +160,9 @@ export class UploadProgressStream extends EventTarget {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#listeners.clear();
     this.#closer.abort(STOPPED);
-    if (this.#onSignalAbort)
-      this.#options.signal?.removeEventListener('abort', this.#onSignalAbort);
+    this.#finish();
+    // Set here: #setState tells nobody once closed.
     this.#state = 'closed';
   }
 
