@@ -91,7 +91,7 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
       failure ??
       new UploadProgressError(
         'stream-ended',
-        'The server ended the progress stream before the upload finished.',
+        'The server ended the stream before the upload finished.',
         context,
       );
     target.report?.(error);

@@ -91,7 +91,7 @@ export async function readEventStream(
   try {
     requestHeaders = await headers();
   } catch (cause) {
-    return error('network', 'The headers option failed to provide headers.', cause);
+    return error('network', 'The headers option failed.', cause);
   }
   if (signal.aborted) return;
 
@@ -143,7 +143,7 @@ export async function readEventStream(
       'network',
       reader
         ? 'The connection to the server dropped.'
-        : 'Could not reach the server for progress. Check the network and the progressUrl option.',
+        : 'Could not reach the server for progress: check the network and progressUrl.',
       cause,
     );
   };
@@ -190,7 +190,7 @@ export async function readEventStream(
       return problem;
     }
     if (!response.body) {
-      return error('stream-ended', 'The server answered with an empty event stream.');
+      return error('stream-ended', 'The server answered without a body.');
     }
 
     answered = true;
