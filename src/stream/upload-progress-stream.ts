@@ -142,11 +142,7 @@ export class UploadProgressStream extends EventTarget {
    * @returns a function that unsubscribes
    */
   subscribe(listener: Listener): () => void {
-    if (this.#closed) {
-      listener(this.#progress);
-      return () => undefined;
-    }
-    this.#listeners.add(listener);
+    if (!this.#closed) this.#listeners.add(listener);
     listener(this.#progress);
     return () => void this.#listeners.delete(listener);
   }
