@@ -48,7 +48,7 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
   let attempts = 0;
   while (!closed.aborted) {
     const url = target.url();
-    const ticket = await slot(target, originOf(url));
+    const ticket = await slot(originOf(url));
     if (!ticket) return {kind: 'closed'};
     attempts++;
     target.state('connecting');
@@ -118,24 +118,24 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
   return {kind: 'closed'};
 
   /** A granted slot of the budget, or undefined when closed first (nothing held then). */
-  async function slot(t: FollowTarget, origin: string): Promise<ConnectionTicket | undefined> {
+  async function slot(origin: string): Promise<ConnectionTicket | undefined> {
     let ticket: ConnectionTicket | undefined;
     let leave: (() => void) | undefined;
     // The grant may come at once, inside request(): it only resolves there.
     const granted = await new Promise<boolean>((resolve) => {
       ticket = budget.request(origin, options.maxConnections, () => resolve(true));
       if (ticket.granted) return;
-      t.state('waiting');
+      target.state('waiting');
       // Synchronously: whoever closes sees the queue left at once.
       leave = () => {
         ticket!.release();
         resolve(false);
       };
-      t.closed.addEventListener('abort', leave, {once: true});
+      closed.addEventListener('abort', leave, {once: true});
     });
-    if (leave) t.closed.removeEventListener('abort', leave);
+    if (leave) closed.removeEventListener('abort', leave);
     // close() may come between the grant and this continuation.
-    if (!granted || t.closed.aborted) {
+    if (!granted || closed.aborted) {
       ticket?.release();
       return undefined;
     }
