@@ -25,6 +25,11 @@ export interface FollowTarget {
   report?(error: UploadProgressError): void;
   /** An error that ends following at once, even one that would be retried. */
   ends?(error: UploadProgressError): boolean;
+  /**
+   * The id of the last event sent with an `id:` field (up to {@link MAX_EVENT_ID} long),
+   * written here: sent back as `Last-Event-ID` when reconnecting.
+   */
+  lastEventId?: string | undefined;
 }
 
 /**
@@ -44,7 +49,6 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
   const {options, closed} = target;
   const {clock, retry, random, budget} = options;
   const policy = new ReconnectPolicy(retry, random);
-  let lastEventId: string | undefined;
   let attempts = 0;
   while (!closed.aborted) {
     const url = target.url();
@@ -65,7 +69,7 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
       options,
       url,
       // Asked afresh each attempt (read at once: the id is this attempt's).
-      () => buildHeaders(options.headers, lastEventId),
+      () => buildHeaders(options.headers, target.lastEventId),
       closed,
       context,
       {
@@ -74,7 +78,8 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
           target.state('open');
         },
         onEvent: (event) => {
-          if (event.id !== undefined && event.id.length <= MAX_EVENT_ID) lastEventId = event.id;
+          if (event.id !== undefined && event.id.length <= MAX_EVENT_ID)
+            target.lastEventId = event.id;
           contact = target.event(event) || contact;
           return target.settled();
         },
