@@ -176,7 +176,7 @@ export class UploadProgressStream extends EventTarget {
     if (this.#refused) {
       const error = new UploadProgressError('invalid-id', this.#refused, {uploadId: this.uploadId});
       this.#report(error);
-      return this.#fail(error, error.message);
+      return this.#fail(error);
     }
     const end = await followEventStream(
       (this.#target = {
@@ -194,7 +194,7 @@ export class UploadProgressStream extends EventTarget {
       }),
     );
     if (end.kind === 'settled') this.#finish();
-    else if (end.kind === 'failed') this.#fail(end.error, end.error.message);
+    else if (end.kind === 'failed') this.#fail(end.error);
   }
 
   /** Takes one event; true when it was a valid record of this upload (changed or not). */
@@ -224,8 +224,12 @@ export class UploadProgressStream extends EventTarget {
     return this.#progress !== null && this.#progress.status !== 'uploading';
   }
 
-  #fail(error: UploadProgressError, reason: string): void {
-    this.#setProgress(failedProgress(this.#progress, this.uploadId, reason, this.#known), error);
+  /** Ends `failed`, for the reason the error gives. */
+  #fail(error: UploadProgressError): void {
+    this.#setProgress(
+      failedProgress(this.#progress, this.uploadId, error.message, this.#known),
+      error,
+    );
     this.#finish();
   }
 
