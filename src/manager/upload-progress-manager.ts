@@ -274,13 +274,6 @@ export class UploadProgressManager {
     return live;
   }
 
-  /** Queues the upload's progress to be followed (it waits its turn). */
-  #startFollowing(live: Live): void {
-    live.following = true;
-    live.connection = 'waiting';
-    this.#follow.add([live.id]);
-  }
-
   #handle(live: Live): TransferHandle {
     const key = live.id;
     // Every call is a no-op once the file was attached, failed, untracked or closed.
@@ -348,9 +341,12 @@ export class UploadProgressManager {
     // The server answered with an id, so it has every byte.
     live.sent = live.totalBytes ?? live.sent;
     live.id = uploadId;
-    this.#flight.put(live);
     this.#renames.set(key, uploadId);
-    this.#startFollowing(live);
+    // Its progress is followed from now on (it waits its turn); #refresh puts it in flight
+    // under its new id.
+    live.following = true;
+    live.connection = 'waiting';
+    this.#follow.add([uploadId]);
     this.#refresh(live, before, false);
   }
 
