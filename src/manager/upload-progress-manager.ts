@@ -1,5 +1,9 @@
 import {failedProgress} from '../stream/normalize-progress.js';
-import {resolveOptions, type AdvancedOptions} from '../stream/resolve-options.js';
+import {
+  resolveOptions,
+  type AdvancedOptions,
+  type ResolvedOptions,
+} from '../stream/resolve-options.js';
 import {must} from '../transport/retry-policy.js';
 import {buildSnapshot} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
@@ -71,7 +75,8 @@ let localKeys = 0;
  * });
  */
 export class UploadProgressManager {
-  readonly #options: UploadProgressManagerOptions;
+  /** The options checked, defaults filled in (its signal and clock are the user's). */
+  readonly #options: ResolvedOptions;
   readonly #schedule: (flush: () => void) => void;
   readonly #share: number;
   /** Each listener with the snapshot it was last given. */
@@ -108,7 +113,7 @@ export class UploadProgressManager {
     this.#share = share;
     this.#flight = new InFlight(share);
     this.#live = this.#flight.live;
-    this.#options = {...options};
+    this.#options = resolved;
     // Called as a plain function: `queueMicrotask` and `requestAnimationFrame` throw
     // "Illegal invocation" when called as methods of anything but the global object.
     const schedule = options.schedule ?? queueMicrotask;
@@ -450,7 +455,7 @@ export class UploadProgressManager {
     const order = this.#currentOrder();
     const s = this.#sums;
     const idle = order.length === 0 || s.completed + s.failed === order.length;
-    const now = (this.#options.clock ?? Date).now();
+    const now = this.#options.clock.now();
     return buildSnapshot(
       {
         order,
