@@ -140,22 +140,22 @@ export class UploadProgressManager {
     if (this.#options.signal?.aborted) return;
     // An id twice in `uploads` is in flight from its first time on: no set of its own needed.
     const added: string[] = [];
+    const idle = this.#live.size === 0;
     for (const upload of uploads) {
-      const tracked = readTracked(upload);
-      const {filename, totalBytes} = tracked;
-      const id = this.#aliases.get(tracked.id) ?? tracked.id;
+      const {id: given, filename, totalBytes} = readTracked(upload);
+      const id = this.#aliases.get(given) ?? given;
       const live = this.#live.get(id);
       if (live) {
         this.#learn(live, filename, totalBytes);
         continue;
       }
       if (this.#settledIndex.has(id)) continue;
-      // A new batch after a pause: the idle time must not drag the speed down.
-      if (this.#live.size === 0 && added.length === 0) this.#speed.reset();
       added.push(id);
       this.#flight.queue(this.#newLive(id, filename, totalBytes, null, true));
     }
     if (added.length > 0) {
+      // A new batch after a pause: the idle time must not drag the speed down.
+      if (idle) this.#speed.reset();
       this.#order = this.#currentOrder().concat(added);
       // Only the first few start now; the rest wait their turn in the queue.
       this.#follow.add(added);
@@ -180,17 +180,18 @@ export class UploadProgressManager {
   trackTransfers(files: Iterable<TransferredFile>): TransferHandle[] {
     const handles: TransferHandle[] = [];
     const added: string[] = [];
+    const idle = this.#live.size === 0;
     for (const file of files) {
       const {filename, totalBytes} = readTransferred(file);
       const key = `local:${++localKeys}`;
       const live = this.#newLive(key, filename, totalBytes, 0);
       handles.push(this.#handle(live));
       if (this.#options.signal?.aborted) continue;
-      if (this.#live.size === 0 && added.length === 0) this.#speed.reset();
       this.#flight.put(live);
       added.push(key);
     }
     if (added.length > 0) {
+      if (idle) this.#speed.reset();
       this.#order = this.#currentOrder().concat(added);
       this.#changed();
     }
