@@ -42,7 +42,8 @@ export function parseProgress(data: string, uploadId: string): ParsedProgress {
     return {ok: false, foreign: false, reason: 'the data is not a JSON object'};
   }
   const r = raw as Record<string, unknown>;
-  if (r.upload_id !== undefined && r.upload_id !== null && r.upload_id !== uploadId) {
+  // `!= null`: neither undefined nor null (a record without an id is this upload's).
+  if (r.upload_id != null && r.upload_id !== uploadId) {
     return {
       ok: false,
       foreign: true,
