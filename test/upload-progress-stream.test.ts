@@ -307,7 +307,7 @@ describe('UploadProgressStream', () => {
       const p = await waitFor(() => done(stream));
       expect(calls).to.have.length(3);
       expect(p.error).to.equal(
-        'Lost contact with the server after 3 attempts (Could not reach the server for progress. Check the network and the progressUrl option).',
+        'Lost contact with the server after 3 attempts (Could not reach the server for progress: check the network and progressUrl).',
       );
       expect(stream.error!.kind).to.equal('retries-exhausted');
       expect(clock.pending()).to.deep.equal([]);

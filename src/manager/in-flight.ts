@@ -225,8 +225,8 @@ export class InFlight {
     c[2] = known;
     c[3] = 1 - known;
     c[4] = live.progress ? 1 : 0;
-    c[5] = live.progress ? 0 : 1;
-    c[6] = live.connection === 'waiting' ? 1 : 0;
+    c[5] = 1 - c[4]!;
+    c[6] = +(live.connection === 'waiting');
     c[7] = known && Math.max(0, size - processed) + (sent === null ? 0 : Math.max(0, size - sent));
     return c;
   }

@@ -1,5 +1,10 @@
 import {failedProgress} from '../stream/normalize-progress.js';
-import {resolveOptions, type AdvancedOptions} from '../stream/resolve-options.js';
+import {
+  resolveOptions,
+  type AdvancedOptions,
+  type ResolvedOptions,
+} from '../stream/resolve-options.js';
+import {must} from '../transport/retry-policy.js';
 import {buildSnapshot} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
 import {FollowQueue} from './follow-queue.js';
@@ -70,7 +75,8 @@ let localKeys = 0;
  * });
  */
 export class UploadProgressManager {
-  readonly #options: UploadProgressManagerOptions;
+  /** The options checked, defaults filled in (its signal and clock are the user's). */
+  readonly #options: ResolvedOptions;
   readonly #schedule: (flush: () => void) => void;
   readonly #share: number;
   /** Each listener with the snapshot it was last given. */
@@ -99,17 +105,15 @@ export class UploadProgressManager {
   /** @throws RangeError/TypeError for options that cannot work (checked here, not later). */
   constructor(options: UploadProgressManagerOptions = {}) {
     const resolved = resolveOptions(options);
-    if (options.multiplexUrl !== undefined && !(typeof options.multiplexUrl === 'string')) {
+    if (options.multiplexUrl !== undefined && typeof options.multiplexUrl !== 'string') {
       throw new TypeError('multiplexUrl must be a URL string, e.g. "/api/files/progress".');
     }
     const share = options.transferShare ?? 0.5;
-    if (!(share >= 0 && share <= 1)) {
-      throw new RangeError(`transferShare must be a number from 0 to 1, got ${share}.`);
-    }
+    must(share >= 0 && share <= 1, 'transferShare', share, 'a number from 0 to 1');
     this.#share = share;
     this.#flight = new InFlight(share);
     this.#live = this.#flight.live;
-    this.#options = {...options};
+    this.#options = resolved;
     // Called as a plain function: `queueMicrotask` and `requestAnimationFrame` throw
     // "Illegal invocation" when called as methods of anything but the global object.
     const schedule = options.schedule ?? queueMicrotask;
@@ -136,22 +140,22 @@ export class UploadProgressManager {
     if (this.#options.signal?.aborted) return;
     // An id twice in `uploads` is in flight from its first time on: no set of its own needed.
     const added: string[] = [];
+    const idle = this.#live.size === 0;
     for (const upload of uploads) {
-      const tracked = readTracked(upload);
-      const {filename, totalBytes} = tracked;
-      const id = this.#aliases.get(tracked.id) ?? tracked.id;
+      const {id: given, filename, totalBytes} = readTracked(upload);
+      const id = this.#aliases.get(given) ?? given;
       const live = this.#live.get(id);
       if (live) {
         this.#learn(live, filename, totalBytes);
         continue;
       }
       if (this.#settledIndex.has(id)) continue;
-      // A new batch after a pause: the idle time must not drag the speed down.
-      if (this.#live.size === 0 && added.length === 0) this.#speed.reset();
       added.push(id);
       this.#flight.queue(this.#newLive(id, filename, totalBytes, null, true));
     }
     if (added.length > 0) {
+      // A new batch after a pause: the idle time must not drag the speed down.
+      if (idle) this.#speed.reset();
       this.#order = this.#currentOrder().concat(added);
       // Only the first few start now; the rest wait their turn in the queue.
       this.#follow.add(added);
@@ -176,18 +180,19 @@ export class UploadProgressManager {
   trackTransfers(files: Iterable<TransferredFile>): TransferHandle[] {
     const handles: TransferHandle[] = [];
     const added: string[] = [];
+    const idle = this.#live.size === 0;
     for (const file of files) {
       const {filename, totalBytes} = readTransferred(file);
       const key = `local:${++localKeys}`;
       const live = this.#newLive(key, filename, totalBytes, 0);
       handles.push(this.#handle(live));
       if (this.#options.signal?.aborted) continue;
-      if (this.#live.size === 0 && added.length === 0) this.#speed.reset();
       this.#flight.put(live);
       added.push(key);
     }
     if (added.length > 0) {
-      this.#order = [...this.#currentOrder(), ...added];
+      if (idle) this.#speed.reset();
+      this.#order = this.#currentOrder().concat(added);
       this.#changed();
     }
     return handles;
@@ -275,13 +280,6 @@ export class UploadProgressManager {
     return live;
   }
 
-  /** Queues the upload's progress to be followed (it waits its turn). */
-  #startFollowing(live: Live): void {
-    live.following = true;
-    live.connection = 'waiting';
-    this.#follow.add([live.id]);
-  }
-
   #handle(live: Live): TransferHandle {
     const key = live.id;
     // Every call is a no-op once the file was attached, failed, untracked or closed.
@@ -349,9 +347,12 @@ export class UploadProgressManager {
     // The server answered with an id, so it has every byte.
     live.sent = live.totalBytes ?? live.sent;
     live.id = uploadId;
-    this.#flight.put(live);
     this.#renames.set(key, uploadId);
-    this.#startFollowing(live);
+    // Its progress is followed from now on (it waits its turn); #refresh puts it in flight
+    // under its new id.
+    live.following = true;
+    live.connection = 'waiting';
+    this.#follow.add([uploadId]);
     this.#refresh(live, before, false);
   }
 
@@ -455,7 +456,7 @@ export class UploadProgressManager {
     const order = this.#currentOrder();
     const s = this.#sums;
     const idle = order.length === 0 || s.completed + s.failed === order.length;
-    const now = (this.#options.clock ?? Date).now();
+    const now = this.#options.clock.now();
     return buildSnapshot(
       {
         order,

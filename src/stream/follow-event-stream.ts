@@ -3,7 +3,7 @@ import {sleep} from '../clock.js';
 import {originOf, type ConnectionTicket} from '../budget/connection-budget.js';
 import {UploadProgressError} from '../errors.js';
 import {ReconnectPolicy} from '../transport/retry-policy.js';
-import {readEventStream, type AttemptResult} from '../transport/sse-connection.js';
+import {readEventStream} from '../transport/sse-connection.js';
 import type {ConnectionState} from '../types.js';
 import {buildHeaders, MAX_EVENT_ID, type ResolvedOptions} from './resolve-options.js';
 
@@ -25,6 +25,11 @@ export interface FollowTarget {
   report?(error: UploadProgressError): void;
   /** An error that ends following at once, even one that would be retried. */
   ends?(error: UploadProgressError): boolean;
+  /**
+   * The id of the last event sent with an `id:` field (up to {@link MAX_EVENT_ID} long),
+   * written here: sent back as `Last-Event-ID` when reconnecting.
+   */
+  lastEventId?: string | undefined;
 }
 
 /**
@@ -44,11 +49,10 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
   const {options, closed} = target;
   const {clock, retry, random, budget} = options;
   const policy = new ReconnectPolicy(retry, random);
-  let lastEventId: string | undefined;
   let attempts = 0;
   while (!closed.aborted) {
     const url = target.url();
-    const ticket = await slot(target, originOf(url));
+    const ticket = await slot(originOf(url));
     if (!ticket) return {kind: 'closed'};
     attempts++;
     target.state('connecting');
@@ -60,32 +64,41 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
     closed.addEventListener('abort', release, {once: true});
     let contact = false;
     let openedAt: number | undefined;
-    const result = await connect(target, url, attempts, lastEventId, closed, {
-      onOpen: () => {
-        openedAt = clock.now();
-        target.state('open');
+    const context = {uploadId: target.uploadId, attempt: attempts};
+    const failure = await readEventStream(
+      options,
+      url,
+      // Asked afresh each attempt (read at once: the id is this attempt's).
+      () => buildHeaders(options.headers, target.lastEventId),
+      closed,
+      context,
+      {
+        onOpen: () => {
+          openedAt = clock.now();
+          target.state('open');
+        },
+        onEvent: (event) => {
+          if (event.id !== undefined && event.id.length <= MAX_EVENT_ID)
+            target.lastEventId = event.id;
+          contact = target.event(event) || contact;
+          return target.settled();
+        },
+        onRetry: (ms) => policy.serverRetry(ms),
       },
-      onEvent: (event) => {
-        if (event.id !== undefined && event.id.length <= MAX_EVENT_ID) lastEventId = event.id;
-        contact = target.event(event) || contact;
-        return target.settled();
-      },
-      onRetry: (ms) => policy.serverRetry(ms),
-    });
+    );
     closed.removeEventListener('abort', release);
     ticket.release();
     if (closed.aborted) return {kind: 'closed'};
+    // Ended without an error but not settled either: the server ended the stream early. (A
+    // read stopped by `onEvent` is settled; one stopped by `closed` is closed.)
     if (target.settled()) return {kind: 'settled'};
-
-    const context = {uploadId: target.uploadId, attempt: attempts};
     const error =
-      result.kind === 'error'
-        ? result.error
-        : new UploadProgressError(
-            'stream-ended',
-            'The server ended the progress stream before the upload finished.',
-            context,
-          );
+      failure ??
+      new UploadProgressError(
+        'stream-ended',
+        'The server ended the stream before the upload finished.',
+        context,
+      );
     target.report?.(error);
     if (error.final || target.ends?.(error)) return {kind: 'failed', error};
 
@@ -110,69 +123,27 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
   return {kind: 'closed'};
 
   /** A granted slot of the budget, or undefined when closed first (nothing held then). */
-  async function slot(t: FollowTarget, origin: string): Promise<ConnectionTicket | undefined> {
+  async function slot(origin: string): Promise<ConnectionTicket | undefined> {
     let ticket: ConnectionTicket | undefined;
     let leave: (() => void) | undefined;
     // The grant may come at once, inside request(): it only resolves there.
     const granted = await new Promise<boolean>((resolve) => {
       ticket = budget.request(origin, options.maxConnections, () => resolve(true));
       if (ticket.granted) return;
-      t.state('waiting');
+      target.state('waiting');
       // Synchronously: whoever closes sees the queue left at once.
       leave = () => {
         ticket!.release();
         resolve(false);
       };
-      t.closed.addEventListener('abort', leave, {once: true});
+      closed.addEventListener('abort', leave, {once: true});
     });
-    if (leave) t.closed.removeEventListener('abort', leave);
+    if (leave) closed.removeEventListener('abort', leave);
     // close() may come between the grant and this continuation.
-    if (!granted || t.closed.aborted) {
+    if (!granted || closed.aborted) {
       ticket?.release();
       return undefined;
     }
     return ticket;
   }
-}
-
-/** One attempt: the user's headers (asked afresh) and the SSE ones, then the stream read. */
-async function connect(
-  target: FollowTarget,
-  url: string,
-  attempt: number,
-  lastEventId: string | undefined,
-  signal: AbortSignal,
-  callbacks: Parameters<typeof readEventStream>[1],
-): Promise<AttemptResult> {
-  const {options, uploadId} = target;
-  const context = {uploadId, attempt};
-  const fetchFn = options.fetch ?? globalThis.fetch;
-  if (typeof fetchFn !== 'function') {
-    const message = 'No fetch is available here: pass the fetch option.';
-    return {kind: 'error', error: new UploadProgressError('invalid-options', message, context)};
-  }
-  let headers: Headers;
-  try {
-    headers = await buildHeaders(options.headers, lastEventId);
-  } catch (cause) {
-    const message = 'The headers option failed to provide headers.';
-    return {kind: 'error', error: new UploadProgressError('network', message, {...context, cause})};
-  }
-  if (signal.aborted) return {kind: 'stopped'};
-  return readEventStream(
-    {
-      url,
-      fetch: fetchFn,
-      headers,
-      credentials: options.credentials,
-      signal,
-      idleTimeout: options.idleTimeout,
-      connectTimeout: options.connectTimeout,
-      maxEventSize: options.maxEventSize,
-      clock: options.clock,
-      uploadId,
-      attempt,
-    },
-    callbacks,
-  );
 }

@@ -42,7 +42,8 @@ export function parseProgress(data: string, uploadId: string): ParsedProgress {
     return {ok: false, foreign: false, reason: 'the data is not a JSON object'};
   }
   const r = raw as Record<string, unknown>;
-  if (r.upload_id !== undefined && r.upload_id !== null && r.upload_id !== uploadId) {
+  // `!= null`: neither undefined nor null (a record without an id is this upload's).
+  if (r.upload_id != null && r.upload_id !== uploadId) {
     return {
       ok: false,
       foreign: true,
@@ -174,14 +175,9 @@ function percentage(value: unknown): number | undefined {
 function errorText(value: unknown): string | null | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string') return value ? clip(value, MAX_TEXT) : null;
-  if (
-    value &&
-    typeof value === 'object' &&
-    typeof (value as {message?: unknown}).message === 'string'
-  ) {
-    return clip((value as {message: string}).message, MAX_TEXT);
-  }
-  return null;
+  // An object's `message` (no other JSON value has one: `null?.message` is undefined).
+  const message = (value as {message?: unknown} | null)?.message;
+  return typeof message === 'string' ? clip(message, MAX_TEXT) : null;
 }
 
 function optionalDate(value: unknown): string | null | undefined {

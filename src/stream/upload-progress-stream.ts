@@ -2,14 +2,13 @@ import type {EventSourceMessage} from 'eventsource-parser';
 import {UploadProgressError} from '../errors.js';
 import {failedProgress, mergeProgress, parseProgress} from './normalize-progress.js';
 import {
-  MAX_EVENT_ID,
   refuseId,
   resolveOptions,
   type AdvancedOptions,
   type ResolvedOptions,
 } from './resolve-options.js';
 import {STOPPED} from '../transport/sse-connection.js';
-import {followEventStream} from './follow-event-stream.js';
+import {followEventStream, type FollowTarget} from './follow-event-stream.js';
 import type {ConnectionState, ProgressOptions, UploadProgress} from '../types.js';
 
 /** Options of {@link UploadProgressStream}. */
@@ -82,7 +81,8 @@ export class UploadProgressStream extends EventTarget {
   #progress: UploadProgress | null = null;
   #state: ConnectionState = 'idle';
   #error: UploadProgressError | null = null;
-  #lastEventId: string | undefined;
+  /** What followEventStream serves (it keeps the last event id there). */
+  #target: FollowTarget | undefined;
   #attempts = 0;
   #closed = false;
   #onSignalAbort: (() => void) | undefined;
@@ -128,7 +128,7 @@ export class UploadProgressStream extends EventTarget {
 
   /** The id of the last event the server sent with an `id:` field. */
   get lastEventId(): string | undefined {
-    return this.#lastEventId;
+    return this.#target?.lastEventId;
   }
 
   /** True once a terminal record is in, or after `close()`. */
@@ -142,11 +142,7 @@ export class UploadProgressStream extends EventTarget {
    * @returns a function that unsubscribes
    */
   subscribe(listener: Listener): () => void {
-    if (this.#closed) {
-      listener(this.#progress);
-      return () => undefined;
-    }
-    this.#listeners.add(listener);
+    if (!this.#closed) this.#listeners.add(listener);
     listener(this.#progress);
     return () => void this.#listeners.delete(listener);
   }
@@ -160,10 +156,9 @@ export class UploadProgressStream extends EventTarget {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#listeners.clear();
     this.#closer.abort(STOPPED);
-    if (this.#onSignalAbort)
-      this.#options.signal?.removeEventListener('abort', this.#onSignalAbort);
+    this.#finish();
+    // Set here: #setState tells nobody once closed.
     this.#state = 'closed';
   }
 
@@ -181,29 +176,30 @@ export class UploadProgressStream extends EventTarget {
     if (this.#refused) {
       const error = new UploadProgressError('invalid-id', this.#refused, {uploadId: this.uploadId});
       this.#report(error);
-      return this.#fail(error, error.message);
+      return this.#fail(error);
     }
-    const end = await followEventStream({
-      options: this.#options,
-      closed: this.#closer.signal,
-      uploadId: this.uploadId,
-      url: () => this.#url,
-      state: (state) => {
-        if (state === 'connecting') this.#attempts++;
-        this.#setState(state);
-      },
-      event: (event) => this.#handleEvent(event),
-      settled: () => this.#isSettled(),
-      report: (error) => this.#report(error),
-    });
+    const end = await followEventStream(
+      (this.#target = {
+        options: this.#options,
+        closed: this.#closer.signal,
+        uploadId: this.uploadId,
+        url: () => this.#url,
+        state: (state) => {
+          if (state === 'connecting') this.#attempts++;
+          this.#setState(state);
+        },
+        event: (event) => this.#handleEvent(event),
+        settled: () => this.#isSettled(),
+        report: (error) => this.#report(error),
+      }),
+    );
     if (end.kind === 'settled') this.#finish();
-    else if (end.kind === 'failed') this.#fail(end.error, end.error.message);
+    else if (end.kind === 'failed') this.#fail(end.error);
   }
 
   /** Takes one event; true when it was a valid record of this upload (changed or not). */
   #handleEvent(event: EventSourceMessage): boolean {
     if (this.#closed || this.#isSettled()) return false;
-    if (event.id !== undefined && event.id.length <= MAX_EVENT_ID) this.#lastEventId = event.id;
     // Named `progress` events (the seed) and unnamed ones (`message`) carry records.
     if (event.event !== undefined && event.event !== 'progress' && event.event !== 'message') {
       return false;
@@ -228,8 +224,12 @@ export class UploadProgressStream extends EventTarget {
     return this.#progress !== null && this.#progress.status !== 'uploading';
   }
 
-  #fail(error: UploadProgressError, reason: string): void {
-    this.#setProgress(failedProgress(this.#progress, this.uploadId, reason, this.#known), error);
+  /** Ends `failed`, for the reason the error gives. */
+  #fail(error: UploadProgressError): void {
+    this.#setProgress(
+      failedProgress(this.#progress, this.uploadId, error.message, this.#known),
+      error,
+    );
     this.#finish();
   }
 

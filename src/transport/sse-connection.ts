@@ -10,21 +10,24 @@ import {UploadProgressError, type UploadProgressErrorKind} from '../errors.js';
  */
 export const STOPPED = 'upload-progress: stopped';
 
-/** One connection attempt's settings. */
+/**
+ * What one connection attempt needs of the stream's settings: its resolved options are
+ * passed as they are (no object built per attempt).
+ */
 export interface AttemptOptions {
-  url: string;
-  fetch: typeof fetch;
-  headers: Headers;
+  /** `undefined`: the global `fetch`. */
+  fetch: typeof fetch | undefined;
   credentials: RequestCredentials | undefined;
-  /** Aborted by the owner to stop reading (`close()`); `onEvent` returning true stops it too. */
-  signal: AbortSignal;
   /** Silence allowed once the server has answered; `0`: no limit. */
   idleTimeout: number;
   /** Time allowed until the server answers (its headers); `0`: no limit. */
-  connectTimeout?: number | undefined;
+  connectTimeout: number;
   maxEventSize: number;
   clock: Clock;
-  /** For the errors' context; a multiplexed reader may pass a label of its own. */
+}
+
+/** Whom an attempt's errors are about (a multiplexed reader names its first upload). */
+export interface AttemptContext {
   uploadId: string;
   attempt: number;
 }
@@ -34,15 +37,11 @@ export interface AttemptCallbacks {
   /** The answer is a usable event stream. */
   onOpen(): void;
   /** Takes one event; `true` ends the reading there (nothing more is wanted: the attempt
-   * ends `stopped`, as when the owner's signal aborts). */
+   * ends as when the owner's signal aborts). */
   onEvent(event: EventSourceMessage): boolean | void;
   /** The server's `retry:` field, in ms (as sent: the retry policy bounds it). */
   onRetry(ms: number): void;
 }
-
-/** How one connection attempt ended. */
-export type AttemptResult =
-  {kind: 'ended'} | {kind: 'stopped'} | {kind: 'error'; error: UploadProgressError};
 
 /**
  * Opens one event stream with `fetch` and reads it to its end: the body decoded as
@@ -59,17 +58,42 @@ export type AttemptResult =
  *   in the browser counts here, never as silence), then `idleTimeout` of silence, checked
  *   against the time of the last chunk (no timer re-armed per chunk).
  *
- * Never throws: every way it can end is a value, classified in one place.
+ * Never throws: every way it can end is a value, classified in one place. It ends
+ * `undefined` when the stream ended, or was stopped (`signal` aborted, or `onEvent` wanted
+ * nothing more: the owner knows which), and an error otherwise.
  *
+ * @param headers - the request's headers, asked for each attempt (a user's function may fail)
+ * @param signal - aborted by the owner to stop reading
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
 export async function readEventStream(
   options: AttemptOptions,
+  url: string,
+  headers: () => Promise<Headers>,
+  signal: AbortSignal,
+  context: AttemptContext,
   callbacks: AttemptCallbacks,
-): Promise<AttemptResult> {
-  const {signal, clock, idleTimeout, uploadId, attempt, maxEventSize} = options;
-  const connectTimeout = options.connectTimeout ?? 0;
-  if (signal.aborted) return {kind: 'stopped'};
+): Promise<UploadProgressError | undefined> {
+  const {clock, idleTimeout, connectTimeout, maxEventSize} = options;
+  const error = (
+    kind: UploadProgressErrorKind,
+    message: string,
+    cause?: unknown,
+    status?: number,
+  ): UploadProgressError => new UploadProgressError(kind, message, {...context, cause, status});
+  // Called as a plain function: `window.fetch` throws "Illegal invocation" when called
+  // as a method of anything but the window.
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  if (typeof fetchFn !== 'function') {
+    return error('invalid-options', 'No fetch is available here: pass the fetch option.');
+  }
+  let requestHeaders: Headers;
+  try {
+    requestHeaders = await headers();
+  } catch (cause) {
+    return error('network', 'The headers option failed.', cause);
+  }
+  if (signal.aborted) return;
 
   const controller = new AbortController();
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -104,18 +128,8 @@ export async function readEventStream(
     stop();
   };
 
-  const context = {uploadId, attempt};
-  const error = (
-    kind: UploadProgressErrorKind,
-    message: string,
-    cause?: unknown,
-    status?: number,
-  ): AttemptResult => ({
-    kind: 'error',
-    error: new UploadProgressError(kind, message, {...context, cause, status}),
-  });
-  const interrupted = (cause: unknown): AttemptResult => {
-    if (enough || signal.aborted) return {kind: 'stopped'};
+  const interrupted = (cause: unknown): UploadProgressError | undefined => {
+    if (enough || signal.aborted) return;
     if (tooLarge) {
       return error('event-too-large', `An event exceeded ${maxEventSize} characters.`);
     }
@@ -129,7 +143,7 @@ export async function readEventStream(
       'network',
       reader
         ? 'The connection to the server dropped.'
-        : 'Could not reach the server for progress. Check the network and the progressUrl option.',
+        : 'Could not reach the server for progress: check the network and progressUrl.',
       cause,
     );
   };
@@ -138,13 +152,10 @@ export async function readEventStream(
   watch(connectTimeout);
   try {
     let response: Response;
-    // Called as a plain function: `window.fetch` throws "Illegal invocation" when called
-    // as a method of anything but the window.
-    const fetchFn = options.fetch;
     try {
-      response = await fetchFn(options.url, {
+      response = await fetchFn(url, {
         method: 'GET',
-        headers: options.headers,
+        headers: requestHeaders,
         credentials: options.credentials,
         cache: 'no-store',
         redirect: 'manual',
@@ -167,6 +178,7 @@ export async function readEventStream(
       );
     }
 
+    const {uploadId, attempt} = context;
     let problem = classifyResponse(response, uploadId, attempt, clock.now());
     if (problem) {
       if (problem.final) {
@@ -175,10 +187,10 @@ export async function readEventStream(
       } else {
         void response.body?.cancel().catch(() => undefined);
       }
-      return {kind: 'error', error: problem};
+      return problem;
     }
     if (!response.body) {
-      return error('stream-ended', 'The server answered with an empty event stream.');
+      return error('stream-ended', 'The server answered without a body.');
     }
 
     answered = true;
@@ -202,7 +214,7 @@ export async function readEventStream(
           stop();
         }
       },
-      onRetry: (ms) => callbacks.onRetry(ms),
+      onRetry: callbacks.onRetry,
       onError: (parseError) => {
         // Unknown fields and bad `retry:` values are ignored, as the spec says.
         if (parseError.type === 'max-buffer-size-exceeded') {
@@ -224,7 +236,7 @@ export async function readEventStream(
     finished = true;
     // An event not ended by a blank line at the end of the stream is dropped (the spec).
     parser.feed(decoder.decode());
-    return {kind: 'ended'};
+    return;
   } catch (cause) {
     return interrupted(cause);
   } finally {
