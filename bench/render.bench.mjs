@@ -11,10 +11,11 @@
 // A third run, the manager with one no-op listener and no UI, shows what a subscriber costs
 // the core (a snapshot built per task); the elements read once a frame instead.
 //
-// Prints, per case: p50/p95 interval between animation frames, the longest task (the Long
+// Prints, per case: p50/p95 interval between animation frames and how many were over 25 ms
+// (half a frame late), the longest task (the Long
 // Tasks API reports tasks over 50 ms only), settle time as a ratio to the bare reader, rows
 // in the DOM (most seen), and for the modal how long tracking took and how long until its
-// rows were on screen (two tasks: the rows come a frame after the dialog opens).
+// rows were on screen (two tasks: the rows come in the task after the dialog opens).
 // Targets (issue 11): p95 frame <= 16.7 ms, no task over 50 ms, settle <= 1.1x.
 //
 // On a shared machine one run says little (the bare reader's own figures move by half from
@@ -168,6 +169,9 @@ async function scenario({uploads, events, perSecond, mode}) {
     p50: sorted[Math.floor(sorted.length / 2)],
     p95: sorted[Math.floor(sorted.length * 0.95)],
     frames: sorted.length,
+    // Frames late by half a frame or more: what "p95 <= 16.7 ms" is after (p95 itself reads
+    // 16.7 or 16.8 ms with no load at all: the timestamps jitter by 0.1 ms).
+    missed: sorted.filter((x) => x > 25).length,
     longest,
     rows,
     trackMs,
@@ -221,13 +225,13 @@ try {
       ).toFixed(1)} s)`,
     );
     console.log(
-      `   bare reader            : settled in ${ms(bare.settleMs)}; frames p50 ${ms(bare.p50)}, p95 ${ms(bare.p95)}; longest task ${task(bare.longest)}`,
+      `   bare reader            : settled in ${ms(bare.settleMs)}; frames p50 ${ms(bare.p50)}, p95 ${ms(bare.p95)}, ${bare.missed} over 25 ms; longest task ${task(bare.longest)}`,
     );
     console.log(
-      `   manager + 1 listener   : settled in ${ms(core.settleMs)} (${coreRatio.toFixed(2)}x); frames p50 ${ms(core.p50)}, p95 ${ms(core.p95)}; longest task ${task(core.longest)}; track() ${ms(core.trackMs)}`,
+      `   manager + 1 listener   : settled in ${ms(core.settleMs)} (${coreRatio.toFixed(2)}x); frames p50 ${ms(core.p50)}, p95 ${ms(core.p95)}, ${core.missed} over 25 ms; longest task ${task(core.longest)}; track() ${ms(core.trackMs)}`,
     );
     console.log(
-      `   <upload-progress-modal>: settled in ${ms(ui.settleMs)}; frames p50 ${ms(ui.p50)}, p95 ${ms(ui.p95)} (${ui.frames} frames); longest task ${task(ui.longest)}; at most ${ui.rows} rows in the DOM`,
+      `   <upload-progress-modal>: settled in ${ms(ui.settleMs)}; frames p50 ${ms(ui.p50)}, p95 ${ms(ui.p95)}, ${ui.missed} over 25 ms (of ${ui.frames}); longest task ${task(ui.longest)}; at most ${ui.rows} rows in the DOM`,
     );
     console.log(
       `   track() of every id ${ms(ui.trackMs)}; rows on screen ${ms(ui.firstRenderMs)} after uploadIds was set`,
