@@ -40,7 +40,9 @@ export function minifyChunk({target}) {
         legalComments: 'external',
         sourcemap: 'external',
         sourcefile: chunk.fileName,
-        charset: 'utf8',
+        // ASCII only (`\u2026` for `…`): a page or server that serves the file without a
+        // charset would otherwise show the rows' `…` and `·` garbled.
+        charset: 'ascii',
       });
       const packages = new Map();
       for (const id of Object.keys(chunk.modules)) {
@@ -51,7 +53,7 @@ export function minifyChunk({target}) {
         ecma: 2022,
         compress: {passes: 3},
         mangle: true,
-        format: {comments: false},
+        format: {comments: false, ascii_only: true},
         sourceMap: {content: result.map, asObject: true},
       });
       let output = tersed.code;

@@ -26,6 +26,15 @@ test('dist/upload-progress.min.js is one classic script with no imports', () => 
   assert.equal(code.match(/\bimport\s*\(/g)?.length, 1, 'one dynamic import(), the loader');
 });
 
+test('every built script is ASCII: it reads the same when served without a charset', () => {
+  const scripts = readdirSync(new URL('dist/', root)).filter((name) => name.endsWith('.min.js'));
+  assert.ok(scripts.includes('upload-progress.min.js'), scripts.join(', '));
+  for (const name of scripts) {
+    const at = readBuilt(`dist/${name}`).search(/[^\x00-\x7f]/);
+    assert.equal(at, -1, `${name} has a non-ASCII character at ${at}`);
+  }
+});
+
 test('each sibling file is a module that imports nothing and hands its exports to the loader', async () => {
   // The siblings are the build's `lazy` modules; other files of dist/ (the core-only script)
   // are scripts of their own.
