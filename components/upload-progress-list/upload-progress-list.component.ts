@@ -182,6 +182,8 @@ export class UploadProgressList extends LitElement {
     super.disconnectedCallback();
     this.#milestones.flush();
     this.#resize.disconnect();
+    // Observed again once connected: a list moved in the page follows its new height.
+    this.#observed = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

@@ -496,6 +496,44 @@ describe('end to end through the script-tag bundle', () => {
     assert.doesNotMatch(reasons[1]!, /The server said/);
   });
 
+  it('a list moved to a taller place in the page renders rows for its new height', async () => {
+    // Here and not in wtr: ResizeObserver reports only in a page that renders (playwright's
+    // page is visible; wtr's are not).
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
+    await page.goto(new URL('/blank', server.url).href);
+    await page.addScriptTag({path: BUNDLE});
+    const rowsAt = (height: number) =>
+      page.evaluate(async (height) => {
+        const list = document.querySelector('upload-progress-list') as HTMLElement & {
+          updateComplete: Promise<boolean>;
+        };
+        document.getElementById(`h${height}`)!.append(list);
+        // Two frames for the observer to report and the update it asks for (a task later).
+        for (let i = 0; i < 4; i++) await new Promise(requestAnimationFrame);
+        await list.updateComplete;
+        return list.shadowRoot!.querySelectorAll('[part~="row"]').length;
+      }, height);
+    await page.evaluate(() => {
+      for (const height of [120, 900]) {
+        const box = document.createElement('div');
+        box.id = `h${height}`;
+        box.style.setProperty('--upload-progress-list-height', `${height}px`);
+        document.body.append(box);
+      }
+      const manager = new UploadProgress.UploadProgressManager({});
+      manager.trackTransfers(
+        Array.from({length: 300}, (_, i) => ({filename: `f${i}.bin`, total_bytes: 100})),
+      );
+      const list = Object.assign(document.createElement('upload-progress-list'), {manager});
+      document.getElementById('h120')!.append(list);
+    });
+    const short = await rowsAt(120);
+    const tall = await rowsAt(900);
+    assert.ok(short > 0 && tall > short * 2, `rows: ${short} in 120 px, then ${tall} in 900 px`);
+    await page.close();
+  });
+
   it("the script's code injected inline (no URL of its own) still sets window.UploadProgress", async () => {
     const page = await browser.newPage();
     page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`));
@@ -530,6 +568,7 @@ declare const UploadProgress: {
       listener: (s: {allSettled: boolean; progressMap: Map<string, {status: string}>}) => void,
     ): unknown;
     track(ids: string[]): void;
+    trackTransfers(uploads: {filename: string; total_bytes: number}[]): unknown;
   };
   uploadFiles(
     files: File[],
