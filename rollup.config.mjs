@@ -21,7 +21,7 @@ import {minifyTemplates} from './scripts/build/minify-templates.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const deps = Object.keys({...pkg.dependencies, ...pkg.peerDependencies});
-/** A dependency or peer dependency, or a subpath of one (`lit/decorators.js`). */
+/** A dependency or peer dependency, or a subpath of one (`lit-html/directives/repeat.js`). */
 const isDependency = (id) => deps.some((dep) => id === dep || id.startsWith(`${dep}/`));
 const coreDir = resolve('src') + sep;
 const componentsDir = resolve('components') + sep;

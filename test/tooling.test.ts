@@ -1,17 +1,21 @@
 // Checks the environment the browser suite relies on (web-test-runner.config.mjs), so a
 // broken setup fails here with a clear message instead of somewhere deep in a feature test.
 import {expect} from '@esm-bundle/chai';
-import {LitElement, html} from 'lit';
-import {customElement, property} from 'lit/decorators.js';
+import {html} from 'lit-html';
+import {BaseElement} from '../components/shared/base-element.js';
 
-@customElement('tooling-check-element')
-class ToolingCheckElement extends LitElement {
-  @property({type: Number}) value = 1;
+// A class field must be an assignment (useDefineForClassFields: false), not an own property
+// hiding the accessor `static properties` makes.
+class ToolingCheckElement extends BaseElement {
+  static override properties = {value: {type: Number}};
+
+  value = 1;
 
   override render() {
     return html`<span>${this.value}</span>`;
   }
 }
+customElements.define('tooling-check-element', ToolingCheckElement);
 
 describe('browser test environment', () => {
   it('serves msw’s service worker at /mockServiceWorker.js', async () => {
@@ -21,7 +25,7 @@ describe('browser test environment', () => {
     expect(await response.text()).to.contain('MOCK_ACTIVATE');
   });
 
-  it('compiles Lit decorators so a decorated field stays reactive', async () => {
+  it('compiles class fields so a field of an element stays reactive', async () => {
     const element = document.createElement('tooling-check-element') as ToolingCheckElement;
     document.body.append(element);
     try {

@@ -1,4 +1,4 @@
-import type {ReactiveController, ReactiveControllerHost} from 'lit';
+import type {ReactiveController, ReactiveControllerHost} from './base-element.js';
 import type {TrackedUpload, UploadProgressManager} from '../../src/index.js';
 
 /** What the elements need of a manager: an {@link UploadProgressManager} or anything shaped like one. */

@@ -1,4 +1,5 @@
-import {css, html, nothing, type TemplateResult} from 'lit';
+import {html, nothing, type TemplateResult} from 'lit-html';
+import {css} from './base-element.js';
 
 /** 0..100; NaN and other junk become 0. */
 export const clamp = (value: number): number => Math.min(100, Math.max(0, Number(value) || 0));

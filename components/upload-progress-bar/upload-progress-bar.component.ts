@@ -1,4 +1,4 @@
-import {LitElement} from 'lit';
+import {BaseElement} from '../shared/base-element.js';
 import {progressBar} from '../shared/progress-bar.js';
 import styles from './upload-progress-bar.styles.js';
 
@@ -18,7 +18,7 @@ import styles from './upload-progress-bar.styles.js';
  * @cssproperty --upload-progress-track-color - Color of the track. Default: the text color at 18%.
  * @cssproperty --upload-progress-radius - Corner radius. Default `999px`.
  */
-export class UploadProgressBar extends LitElement {
+export class UploadProgressBar extends BaseElement {
   static override styles = styles;
 
   static override properties = {

@@ -1,4 +1,4 @@
-import {css} from 'lit';
+import {css} from '../shared/base-element.js';
 import {progressBarStyles} from '../shared/progress-bar.js';
 
 export default [

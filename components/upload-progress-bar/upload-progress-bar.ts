@@ -4,7 +4,8 @@ import {warmFormatsWhenIdle} from '../shared/formats.js';
 export * from './upload-progress-bar.component.js';
 export default UploadProgressBar;
 
-if (!customElements.get('upload-progress-bar')) {
+// Server rendering has no registry: the classes load, nothing is defined.
+if (globalThis.customElements && !customElements.get('upload-progress-bar')) {
   warmFormatsWhenIdle();
   customElements.define('upload-progress-bar', UploadProgressBar);
 }

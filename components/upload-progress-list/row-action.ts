@@ -2,7 +2,7 @@
 // because only pages that send files need it: the script tag carries it in the sibling file
 // it loads with the sending code (components/script-tag/uploading.ts), which is also what
 // makes the controls this button shows, so no row waits for it.
-import {html} from 'lit';
+import {html} from 'lit-html';
 import {controlUpload, uploadAction, type UploadAction} from '../../src/index.js';
 import {rowExtras} from './row.js';
 

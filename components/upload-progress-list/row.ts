@@ -1,4 +1,4 @@
-import {html, nothing, type TemplateResult} from 'lit';
+import {html, nothing, type TemplateResult} from 'lit-html';
 import type {UploadEntry, UploadProgress} from '../../src/index.js';
 import type {Formats} from '../shared/formats.js';
 import {progressBar} from '../shared/progress-bar.js';

@@ -1,4 +1,5 @@
-import {html, LitElement, nothing, render, type PropertyValues, type TemplateResult} from 'lit';
+import {html, nothing, render, type TemplateResult} from 'lit-html';
+import {BaseElement, type PropertyValues} from '../shared/base-element.js';
 import {
   getUploadProgressManager,
   type UploadEntry,
@@ -79,7 +80,7 @@ const ESTIMATE = 72;
  * @cssproperty --upload-progress-filter-background - The filter button in effect. Default: the text color at 12%.
  * @cssproperty --upload-progress-filter-radius - Corner radius of the filter buttons. Default `999px`.
  */
-export class UploadProgressList extends LitElement {
+export class UploadProgressList extends BaseElement {
   static override styles = styles;
 
   static override properties = {
@@ -186,7 +187,7 @@ export class UploadProgressList extends LitElement {
     this.#observed = undefined;
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('uploadIds')) {
       this.#ids = idsOf(this.uploadIds);
       this.#rows = new WeakMap();
@@ -336,7 +337,7 @@ export class UploadProgressList extends LitElement {
     if (this.#guess && changed) this.#reshape(this.#shown);
     if (shift) rows.scrollTop = this.#top = this.#top + shift;
     // Once more with the heights measured, before the frame is painted (not from inside
-    // this update, which Lit warns against).
+    // this update, so its `updateComplete` settles first).
     if (changed) queueMicrotask(() => this.requestUpdate());
     if (this.#refocus) {
       this.#refocus = false;

@@ -1,4 +1,4 @@
-import {css} from 'lit';
+import {css} from '../shared/base-element.js';
 import {progressBarStyles} from '../shared/progress-bar.js';
 
 // Only the rows in view exist (see the component): the rows scroll inside, the overall

@@ -6,7 +6,8 @@ import {warmFormatsWhenIdle} from '../shared/formats.js';
 export * from './upload-progress-list.component.js';
 export default UploadProgressList;
 
-if (!customElements.get('upload-progress-list')) {
+// Server rendering has no registry: the classes load, nothing is defined.
+if (globalThis.customElements && !customElements.get('upload-progress-list')) {
   warmFormatsWhenIdle();
   customElements.define('upload-progress-list', UploadProgressList);
 }

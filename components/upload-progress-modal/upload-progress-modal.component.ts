@@ -1,4 +1,5 @@
-import {html, LitElement, nothing, type PropertyValues} from 'lit';
+import {html, nothing} from 'lit-html';
+import {BaseElement, type PropertyValues} from '../shared/base-element.js';
 import {
   getUploadProgressManager,
   uploadFiles,
@@ -86,7 +87,7 @@ function focused(): HTMLElement | null {
  */
 // The interface of the same name below types `addEventListener('close', …)`.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class UploadProgressModal extends LitElement {
+export class UploadProgressModal extends BaseElement {
   static override styles = styles;
 
   static override properties = {
@@ -193,7 +194,7 @@ export class UploadProgressModal extends LitElement {
     this.#close('user');
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: PropertyValues): void {
     const ids = this.uploadIds;
     // The list inside tracks them (once: 10,000 ids are worth not tracking twice).
     if (changed.has('uploadIds')) {

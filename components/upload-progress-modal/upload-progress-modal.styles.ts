@@ -1,4 +1,4 @@
-import {css} from 'lit';
+import {css} from '../shared/base-element.js';
 
 // At 480 px and below: a full-width sheet from the bottom, sized in dvh so the browser's
 // bars do not cut it off, padded clear of the home indicator.

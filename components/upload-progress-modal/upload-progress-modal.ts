@@ -4,7 +4,8 @@ import {UploadProgressModal} from './upload-progress-modal.component.js';
 export * from './upload-progress-modal.component.js';
 export default UploadProgressModal;
 
-if (!customElements.get('upload-progress-modal')) {
+// Server rendering has no registry: the classes load, nothing is defined.
+if (globalThis.customElements && !customElements.get('upload-progress-modal')) {
   customElements.define('upload-progress-modal', UploadProgressModal);
 }
 

@@ -1,5 +1,5 @@
-// A rollup plugin: shrinks the text inside Lit's `css` and `html` tagged templates of our own
-// modules at build time, which no JavaScript minifier touches (to it they are strings).
+// A rollup plugin: shrinks the text inside Lit's `css` and `html` tagged templates (and the
+// `css` of components/shared/base-element.ts) of our own modules at build time, which no JavaScript minifier touches (to it they are strings).
 // - css`…` without `${}` holes: minified by esbuild's CSS minifier (the same rules a
 //   stylesheet gets; fallback declarations such as `100vh` before `100dvh` are kept).
 // - html`…`: every run of whitespace that holds a line break becomes one space. HTML renders
@@ -11,18 +11,22 @@ import MagicString from 'magic-string';
 
 /** Modules Lit's tags come from. */
 const LIT_MODULES = new Set(['lit', 'lit-element', 'lit-html', '@lit/reactive-element']);
+/** The elements' own base class, whose `css` tag returns the text as written. */
+const OWN_CSS = /(^|\/)base-element\.js$/;
 
 /** Escapes cooked text for a template literal's raw source. */
 const toRaw = (text) => text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
 
-/** Local names bound to Lit's `css` and `html` by the module's imports. */
+/** Local names bound to Lit's `css` and `html` (or the base class's `css`) by the module's imports. */
 function litTags(ast) {
   const tags = new Map();
   for (const node of ast.body) {
-    if (node.type !== 'ImportDeclaration' || !LIT_MODULES.has(node.source.value)) continue;
+    if (node.type !== 'ImportDeclaration') continue;
+    const lit = LIT_MODULES.has(node.source.value);
+    if (!lit && !OWN_CSS.test(node.source.value)) continue;
     for (const spec of node.specifiers) {
       const imported = spec.imported?.name;
-      if (imported === 'css' || imported === 'html') tags.set(spec.local.name, imported);
+      if (imported === 'css' || (lit && imported === 'html')) tags.set(spec.local.name, imported);
     }
   }
   return tags;

@@ -97,10 +97,7 @@ describe('<upload-progress-bar>', () => {
 
   it('paints with system colors in forced-colors mode', () => {
     // Chromium's forced colors cannot be emulated through this runner: check the rule.
-    const text = [UploadProgressBar.styles]
-      .flat(Infinity as 1)
-      .map((s) => (s as {cssText: string}).cssText)
-      .join('');
+    const text = [UploadProgressBar.styles].flat().join('');
     expect(text).to.match(/forced-colors:\s*active[\s\S]*background:\s*Highlight/);
     expect(text).to.match(/forced-colors:\s*active[\s\S]*border:\s*1px solid CanvasText/);
   });

@@ -5,7 +5,7 @@ import {describe, it} from 'node:test';
 import {rollup, type Plugin} from 'rollup';
 import {minifyTemplates} from '../../scripts/build/minify-templates.mjs';
 
-/** Bundles one in-memory module (importing 'lit', left external) through minifyTemplates. */
+/** Bundles one in-memory module (importing 'lit' or the base class, left external) through minifyTemplates. */
 async function build(source: string): Promise<string> {
   const entry: Plugin = {
     name: 'entry',
@@ -14,7 +14,7 @@ async function build(source: string): Promise<string> {
   };
   const bundle = await rollup({
     input: 'entry.js',
-    external: ['lit'],
+    external: (id) => id === 'lit' || id.endsWith('base-element.js'),
     plugins: [entry, minifyTemplates({include: () => true})],
   });
   const {output} = await bundle.generate({format: 'es'});
@@ -37,6 +37,20 @@ export default css\`
       /css`dialog\{max-block-size:calc\(100vh - 2rem\);max-block-size:calc\(100dvh - 2rem\);/,
     );
     assert.doesNotMatch(code, /\n\s+max-block-size/);
+  });
+
+  it("minifies the base class's own css``, and not an html of the same module", async () => {
+    const code = await build(`import {css, html} from '../shared/base-element.js';
+export const styles = css\`
+  :host {
+    display: block;
+  }
+\`;
+export const t = html\`<p>
+  kept
+</p>\`;`);
+    assert.match(code, /css`:host\{display:block\}`/);
+    assert.ok(code.includes('<p>\n  kept\n</p>'));
   });
 
   it('drops the spaces esbuild keeps in custom properties and var() fallbacks, not in strings or media queries', async () => {

@@ -64,7 +64,7 @@ test('React 18: the same render, no "useLayoutEffect does nothing on the server"
     tsconfigRaw: {},
     // React 18 under its own name, for the page and for the package's adapter alike.
     alias: {react: 'react18', 'react-dom': 'react-dom18'},
-    external: ['vue', '@angular/core', 'lit', 'lit/*', '@lit/*', 'eventsource-parser'],
+    external: ['vue', '@angular/core', 'lit-html', 'lit-html/*', 'eventsource-parser'],
     define: {'process.env.NODE_ENV': '"development"'},
     // React 18 is CommonJS: its require() calls need a require in an ES module.
     banner: {

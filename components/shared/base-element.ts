@@ -1,0 +1,248 @@
+// The elements' base class: what they used of LitElement (reactive properties from
+// `static properties`, attributes, styles in a shadow root, one batched update per
+// microtask, controllers), rendering with lit-html's `render()`. LitElement and
+// ReactiveElement cost the script tag 2,644 B min+gzip; this costs 761 B, because it does
+// only what the three elements need (docs/elements.md, "The base class").
+import {render} from 'lit-html';
+
+/** How a `static properties` entry maps to an attribute. */
+export interface PropertyDeclaration {
+  /** The attribute's name (default, or `true`: the property's name in lower case); `false`: none. */
+  attribute?: string | boolean;
+  /** How the attribute's text becomes the value: `Number`, `Boolean` (present or not), else a string. */
+  type?: typeof Number | typeof Boolean;
+  /** Reads the attribute instead of `type`. */
+  converter?: {fromAttribute(value: string | null): unknown};
+  /** Writes the value back to the attribute after each update that changed it. */
+  reflect?: boolean;
+}
+
+/** The properties changed since the last update, with their previous values. */
+export type PropertyValues = Map<PropertyKey, unknown>;
+
+/** A helper that hooks into its host's lifecycle (Lit's `ReactiveController`, the hooks used here). */
+export interface ReactiveController {
+  hostConnected?(): void;
+  hostDisconnected?(): void;
+  /** Before each update renders, after `willUpdate()`. */
+  hostUpdate?(): void;
+}
+
+/** What a {@link ReactiveController} can ask of its host. */
+export interface ReactiveControllerHost {
+  addController(controller: ReactiveController): void;
+  requestUpdate(): void;
+  readonly updateComplete: Promise<boolean>;
+}
+
+/**
+ * A stylesheet's text, for `static styles`. Tagged (css`…`) so the build minifies it
+ * (scripts/build/minify-templates.mjs) and editors highlight it.
+ */
+export const css = (strings: TemplateStringsArray): string => strings[0]!;
+
+// In Node (server rendering) there is no HTMLElement: the classes must still load.
+const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
+
+/** One stylesheet per text, shared by every shadow root that uses it. */
+const sheets = new Map<string, CSSStyleSheet>();
+
+/** An element's reactive properties, by name. */
+type Values = Record<string, unknown>;
+
+/**
+ * The base class of the elements: a custom element with an open shadow root that renders
+ * `render()`'s lit-html template after its properties change, at most once per microtask.
+ *
+ * Subclasses declare `static properties` (each one becomes an accessor; setting it to a
+ * new value, by `Object.is`, requests an update) and `static styles`, and override
+ * `render()`, `willUpdate(changed)` and `updated(changed)`. The first update waits until
+ * the element is connected.
+ */
+export class BaseElement extends Base implements ReactiveControllerHost {
+  /** The reactive properties, by name (every subclass declares them, `{}` for none). */
+  declare static properties: Record<string, PropertyDeclaration>;
+
+  /** The shadow root's CSS (see {@link css}; every subclass declares it, `[]` for none). */
+  declare static styles: string | string[];
+
+  /** The attributes `static properties` maps; also defines the properties' accessors. */
+  static get observedAttributes(): string[] {
+    return Object.entries(this.properties).flatMap(([name, declaration]) => {
+      Object.defineProperty(this.prototype, name, {
+        get(this: BaseElement) {
+          return this.#values[name];
+        },
+        set(this: BaseElement, value: unknown) {
+          const old = this.#values[name];
+          this.#values[name] = value;
+          this.requestUpdate(name, old);
+        },
+        configurable: true,
+      });
+      return declaration.attribute === false ? [] : [attributeOf(name, declaration)];
+    });
+  }
+
+  /** Where `render()` renders: the open shadow root, made on the first connection. */
+  renderRoot!: ShadowRoot;
+
+  /** Whether it has rendered at least once. */
+  hasUpdated = false;
+
+  /** Whether an update is scheduled and has not run yet. */
+  isUpdatePending = false;
+
+  #values: Record<string, unknown> = {};
+  #changed: PropertyValues = new Map();
+  #reflect = new Set<string>();
+  /** The property being set from its attribute: not reflected back. */
+  #fromAttribute: string | undefined;
+  #controllers: ReactiveController[] = [];
+  /** Values set on the element before it was upgraded, applied at the first update. */
+  #early: [string, unknown][] = [];
+  #enable!: (value: boolean) => void;
+  #update = new Promise<boolean>((resolve) => (this.#enable = resolve));
+
+  constructor() {
+    super();
+    // A framework may set properties on the element before its class is defined: those
+    // own properties would hide the accessors.
+    for (const name of Object.keys((this.constructor as typeof BaseElement).properties)) {
+      if (Object.hasOwn(this, name)) {
+        this.#early.push([name, (this as unknown as Values)[name]]);
+        delete (this as unknown as Values)[name];
+      }
+    }
+    this.requestUpdate();
+  }
+
+  /** Adds a controller; its hooks run from the next connection and update on. */
+  addController(controller: ReactiveController): void {
+    this.#controllers.push(controller);
+  }
+
+  connectedCallback(): void {
+    if (!this.renderRoot) {
+      const root = (this.renderRoot = this.attachShadow({mode: 'open'}));
+      const ctor = this.constructor as typeof BaseElement;
+      const text = [ctor.styles].flat().join('');
+      if (root.adoptedStyleSheets) {
+        let sheet = sheets.get(text);
+        if (!sheet) {
+          sheet = new CSSStyleSheet();
+          sheet.replaceSync(text);
+          sheets.set(text, sheet);
+        }
+        root.adoptedStyleSheets = [sheet];
+      } else {
+        // Browsers without constructable stylesheets (Safari before 16.4). A page whose CSP
+        // limits inline styles gives its nonce as `window.litNonce`, as it does for Lit.
+        const style = document.createElement('style');
+        const nonce = (globalThis as {litNonce?: string}).litNonce;
+        if (nonce) style.setAttribute('nonce', nonce);
+        style.textContent = text;
+        root.append(style);
+      }
+    }
+    this.#enable(true);
+    for (const c of this.#controllers) c.hostConnected?.();
+  }
+
+  disconnectedCallback(): void {
+    for (const c of this.#controllers) c.hostDisconnected?.();
+  }
+
+  attributeChangedCallback(attribute: string, _old: string | null, value: string | null): void {
+    const entry = Object.entries((this.constructor as typeof BaseElement).properties).find(
+      ([name, declaration]) => attributeOf(name, declaration) === attribute,
+    );
+    if (!entry) return;
+    const [name, {type, converter}] = entry;
+    this.#fromAttribute = name;
+    (this as unknown as Values)[name] = converter
+      ? converter.fromAttribute(value)
+      : type === Boolean
+        ? value !== null
+        : type === Number && value !== null
+          ? Number(value)
+          : value;
+    this.#fromAttribute = undefined;
+  }
+
+  /**
+   * Schedules an update (once per microtask however often it is called). With a property's
+   * `name` and its value before, records the change, unless the value is the same.
+   */
+  requestUpdate(name?: string, old?: unknown): void {
+    if (name !== undefined) {
+      if (Object.is(old, (this as unknown as Values)[name])) return;
+      if (!this.#changed.has(name)) this.#changed.set(name, old);
+      const declaration = (this.constructor as typeof BaseElement).properties[name];
+      if (declaration?.reflect && this.#fromAttribute !== name) this.#reflect.add(name);
+    }
+    if (this.isUpdatePending) return;
+    this.isUpdatePending = true;
+    // After the previous update, even a failed one: an update that threw leaves the element
+    // working, and its error still reaches whoever awaited that update's `updateComplete`.
+    const run = () => this.#perform();
+    this.#update = this.#update.then(run, run);
+  }
+
+  /**
+   * Resolves once no update is pending (to `true`), or to `false` when the update it waited
+   * for requested another. Rejects with the error of an update that threw.
+   */
+  get updateComplete(): Promise<boolean> {
+    return this.getUpdateComplete();
+  }
+
+  /** What `updateComplete` returns: override to wait for more (call `super`). */
+  protected getUpdateComplete(): Promise<boolean> {
+    return this.#update;
+  }
+
+  /** Before each render, with the changed properties; properties set here render in this update. */
+  protected willUpdate(_changed: PropertyValues): void {}
+
+  /** After each render; setting properties here requests another update. */
+  protected updated(_changed: PropertyValues): void {}
+
+  /** The template of the shadow root (anything lit-html's `render()` takes). */
+  protected render(): unknown {
+    return undefined;
+  }
+
+  #perform(): boolean {
+    const changed = this.#changed;
+    let template: unknown;
+    try {
+      for (const [name, value] of this.#early.splice(0)) (this as unknown as Values)[name] = value;
+      this.willUpdate(changed);
+      for (const c of this.#controllers) c.hostUpdate?.();
+      // Still part of this update, as in LitElement: a property render() sets is rendered now.
+      template = this.render();
+      for (const name of this.#reflect) {
+        const {type, attribute} = (this.constructor as typeof BaseElement).properties[name]!;
+        const value = (this as unknown as Values)[name];
+        const text = type === Boolean ? (value ? '' : null) : value;
+        const attr = attributeOf(name, {attribute});
+        if (text == null) this.removeAttribute(attr);
+        else this.setAttribute(attr, String(text));
+      }
+    } finally {
+      // From here on (and after a throw), a property set is a new update.
+      this.#changed = new Map();
+      this.#reflect = new Set();
+      this.isUpdatePending = false;
+    }
+    render(template, this.renderRoot, {host: this});
+    this.hasUpdated = true;
+    this.updated(changed);
+    return !this.isUpdatePending;
+  }
+}
+
+/** The attribute of property `name`. */
+const attributeOf = (name: string, {attribute}: PropertyDeclaration): string =>
+  typeof attribute === 'string' ? attribute : name.toLowerCase();
