@@ -44,11 +44,20 @@ export const css = (strings: TemplateStringsArray): string => strings[0]!;
 // In Node (server rendering) there is no HTMLElement: the classes must still load.
 const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
 
-/** One stylesheet per text, shared by every shadow root that uses it. */
-const sheets = new Map<string, CSSStyleSheet>();
+/** Stylesheets: a text, or lists of them (a subclass's `[Parent.styles, css`…`]`). */
+export type Styles = string | readonly Styles[];
+
+/**
+ * Per document, one stylesheet per text, shared by every shadow root there (a sheet made in
+ * one document cannot be adopted in another: an iframe's, a popup's).
+ */
+const sheets = new WeakMap<Document, Map<string, CSSStyleSheet>>();
 
 /** An element's reactive properties, by name. */
 type Values = Record<string, unknown>;
+
+/** Each class's properties with those of the classes it extends, its accessors defined. */
+const declared = new WeakMap<object, Record<string, PropertyDeclaration>>();
 
 /**
  * The base class of the elements: a custom element with an open shadow root that renders
@@ -64,24 +73,50 @@ export class BaseElement extends Base implements ReactiveControllerHost {
   declare static properties: Record<string, PropertyDeclaration>;
 
   /** The shadow root's CSS (see {@link css}; every subclass declares it, `[]` for none). */
-  declare static styles: string | string[];
+  declare static styles: Styles;
 
-  /** The attributes `static properties` maps; also defines the properties' accessors. */
+  /** The attributes `static properties` maps (the classes' it extends too). */
   static get observedAttributes(): string[] {
-    return Object.entries(this.properties).flatMap(([name, declaration]) => {
-      Object.defineProperty(this.prototype, name, {
+    return Object.entries(BaseElement.#properties(this)).flatMap(([name, declaration]) =>
+      declaration.attribute === false ? [] : [attributeOf(name, declaration)],
+    );
+  }
+
+  /**
+   * This class's properties and those of the classes it extends (as in Lit, a subclass
+   * declares only its own), each given an accessor on this class's prototype once. An
+   * accessor the class wrote itself is kept and called; the update is requested after it.
+   */
+  static #properties(ctor: typeof BaseElement): Record<string, PropertyDeclaration> {
+    let all = declared.get(ctor);
+    if (all) return all;
+    const parent = Object.getPrototypeOf(ctor) as typeof BaseElement;
+    all = {
+      ...(parent.prototype instanceof BaseElement ? BaseElement.#properties(parent) : {}),
+      ...(Object.hasOwn(ctor, 'properties') ? ctor.properties : {}),
+    };
+    declared.set(ctor, all);
+    for (const name of Object.keys(all)) {
+      const own = Object.getOwnPropertyDescriptor(ctor.prototype, name);
+      Object.defineProperty(ctor.prototype, name, {
         get(this: BaseElement) {
-          return this.#values[name];
+          return own?.get ? own.get.call(this) : this.#values[name];
         },
         set(this: BaseElement, value: unknown) {
-          const old = this.#values[name];
-          this.#values[name] = value;
+          const old = (this as unknown as Values)[name];
+          if (own?.set) own.set.call(this, value);
+          else this.#values[name] = value;
           this.requestUpdate(name, old);
         },
         configurable: true,
       });
-      return declaration.attribute === false ? [] : [attributeOf(name, declaration)];
-    });
+    }
+    return all;
+  }
+
+  /** The properties of this element's class (see {@link BaseElement.#properties}). */
+  get #declared(): Record<string, PropertyDeclaration> {
+    return BaseElement.#properties(this.constructor as typeof BaseElement);
   }
 
   /** Where `render()` renders: the open shadow root, made on the first connection. */
@@ -108,7 +143,7 @@ export class BaseElement extends Base implements ReactiveControllerHost {
     super();
     // A framework may set properties on the element before its class is defined: those
     // own properties would hide the accessors.
-    for (const name of Object.keys((this.constructor as typeof BaseElement).properties)) {
+    for (const name of Object.keys(this.#declared)) {
       if (Object.hasOwn(this, name)) {
         this.#early.push([name, (this as unknown as Values)[name]]);
         delete (this as unknown as Values)[name];
@@ -124,29 +159,42 @@ export class BaseElement extends Base implements ReactiveControllerHost {
 
   connectedCallback(): void {
     if (!this.renderRoot) {
-      const root = (this.renderRoot = this.attachShadow({mode: 'open'}));
-      const ctor = this.constructor as typeof BaseElement;
-      const text = [ctor.styles].flat().join('');
-      if (root.adoptedStyleSheets) {
-        let sheet = sheets.get(text);
-        if (!sheet) {
-          sheet = new CSSStyleSheet();
-          sheet.replaceSync(text);
-          sheets.set(text, sheet);
-        }
-        root.adoptedStyleSheets = [sheet];
-      } else {
-        // Browsers without constructable stylesheets (Safari before 16.4). A page whose CSP
-        // limits inline styles gives its nonce as `window.litNonce`, as it does for Lit.
-        const style = document.createElement('style');
-        const nonce = (globalThis as {litNonce?: string}).litNonce;
-        if (nonce) style.setAttribute('nonce', nonce);
-        style.textContent = text;
-        root.append(style);
-      }
+      this.renderRoot = this.attachShadow({mode: 'open'});
+      this.#style();
     }
     this.#enable(true);
     for (const c of this.#controllers) c.hostConnected?.();
+  }
+
+  /** Moved to another document (an iframe's, a popup's): its styles are made there again. */
+  adoptedCallback(): void {
+    if (this.renderRoot) this.#style();
+  }
+
+  /** Puts the class's `static styles` in the shadow root, for the document it is in now. */
+  #style(): void {
+    const root = this.renderRoot;
+    const text = [(this.constructor as typeof BaseElement).styles].flat(9).join('');
+    const doc = this.ownerDocument;
+    const Sheet = doc.defaultView?.CSSStyleSheet;
+    if (root.adoptedStyleSheets && Sheet) {
+      let byText = sheets.get(doc);
+      if (!byText) sheets.set(doc, (byText = new Map()));
+      let sheet = byText.get(text);
+      if (!sheet) {
+        byText.set(text, (sheet = new Sheet()));
+        sheet.replaceSync(text);
+      }
+      root.adoptedStyleSheets = [sheet];
+    } else if (!root.querySelector('style')) {
+      // Browsers without constructable stylesheets (Safari before 16.4). A page whose CSP
+      // limits inline styles gives its nonce as `window.litNonce`, as it does for Lit.
+      const style = document.createElement('style');
+      const nonce = (globalThis as {litNonce?: string}).litNonce;
+      if (nonce) style.setAttribute('nonce', nonce);
+      style.textContent = text;
+      root.prepend(style);
+    }
   }
 
   disconnectedCallback(): void {
@@ -154,7 +202,7 @@ export class BaseElement extends Base implements ReactiveControllerHost {
   }
 
   attributeChangedCallback(attribute: string, _old: string | null, value: string | null): void {
-    const entry = Object.entries((this.constructor as typeof BaseElement).properties).find(
+    const entry = Object.entries(this.#declared).find(
       ([name, declaration]) => attributeOf(name, declaration) === attribute,
     );
     if (!entry) return;
@@ -178,15 +226,19 @@ export class BaseElement extends Base implements ReactiveControllerHost {
     if (name !== undefined) {
       if (Object.is(old, (this as unknown as Values)[name])) return;
       if (!this.#changed.has(name)) this.#changed.set(name, old);
-      const declaration = (this.constructor as typeof BaseElement).properties[name];
+      const declaration = this.#declared[name];
       if (declaration?.reflect && this.#fromAttribute !== name) this.#reflect.add(name);
     }
     if (this.isUpdatePending) return;
     this.isUpdatePending = true;
     // After the previous update, even a failed one: an update that threw leaves the element
     // working, and its error still reaches whoever awaited that update's `updateComplete`.
+    // An error nobody awaited is thrown again (as Lit does), else this update would hide it.
     const run = () => this.#perform();
-    this.#update = this.#update.then(run, run);
+    this.#update = this.#update.then(run, (error: unknown) => {
+      void Promise.reject(error);
+      return run();
+    });
   }
 
   /**
@@ -223,7 +275,7 @@ export class BaseElement extends Base implements ReactiveControllerHost {
       // Still part of this update, as in LitElement: a property render() sets is rendered now.
       template = this.render();
       for (const name of this.#reflect) {
-        const {type, attribute} = (this.constructor as typeof BaseElement).properties[name]!;
+        const {type, attribute} = this.#declared[name]!;
         const value = (this as unknown as Values)[name];
         const text = type === Boolean ? (value ? '' : null) : value;
         const attr = attributeOf(name, {attribute});

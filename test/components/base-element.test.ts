@@ -185,16 +185,24 @@ describe('BaseElement (the elements’ base class)', () => {
 
   it('survives a throw in render: updateComplete rejects with it, and later updates render', async () => {
     const el = await make();
-    el.fail = true;
-    el.count = 1;
-    let error: unknown;
-    await el.updateComplete.catch((e: unknown) => (error = e));
-    expect((error as Error).message).to.equal('render failed');
-    expect(el.isUpdatePending).to.equal(false);
-    el.fail = false;
-    el.count = 2;
-    expect(await el.updateComplete).to.equal(true);
-    expect(el.renderRoot.querySelector('p')!.textContent).to.equal(' 2');
+    // The next update throws the error again for the page, as Lit does (tested below).
+    const absorb = (event: PromiseRejectionEvent) => event.preventDefault();
+    window.addEventListener('unhandledrejection', absorb);
+    try {
+      el.fail = true;
+      el.count = 1;
+      let error: unknown;
+      await el.updateComplete.catch((e: unknown) => (error = e));
+      expect((error as Error).message).to.equal('render failed');
+      expect(el.isUpdatePending).to.equal(false);
+      el.fail = false;
+      el.count = 2;
+      expect(await el.updateComplete).to.equal(true);
+      expect(el.renderRoot.querySelector('p')!.textContent).to.equal(' 2');
+      await new Promise((resolve) => setTimeout(resolve));
+    } finally {
+      window.removeEventListener('unhandledrejection', absorb);
+    }
   });
 
   it('applies static styles in its shadow root, one stylesheet shared by the instances', async () => {
@@ -245,5 +253,133 @@ describe('BaseElement (the elements’ base class)', () => {
     await el.updateComplete;
     el.remove();
     expect(calls).to.deep.equal(['connected', 'update 0', 'update 1', 'disconnected']);
+  });
+});
+
+describe('BaseElement: subclasses, errors nobody awaited, other documents', () => {
+  const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("a subclass declares only its own properties and keeps its parent's (as with Lit)", async () => {
+    class Sub extends TestElement {
+      static override properties = {extra: {reflect: true}} as never;
+      extra = '';
+    }
+    customElements.define('base-element-sub', Sub);
+    expect(Sub.observedAttributes).to.include.members(['count', 'open', 'extra']);
+    const host = document.createElement('div');
+    host.innerHTML = '<base-element-sub count="4" open extra="x"></base-element-sub>';
+    document.body.append(host);
+    try {
+      const el = host.firstElementChild as Sub;
+      await el.updateComplete;
+      expect([el.count, el.open, el.extra]).to.deep.equal([4, true, 'x']);
+      expect(el.renderRoot.querySelector('p')!.textContent).to.equal(' 4');
+      el.open = false;
+      el.extra = 'y';
+      await el.updateComplete;
+      expect(el.hasAttribute('open'), "the parent's property reflects").to.equal(false);
+      expect(el.getAttribute('extra')).to.equal('y');
+    } finally {
+      host.remove();
+    }
+  });
+
+  it("keeps a subclass's own accessor for a declared property, and still updates after it", async () => {
+    class Upper extends TestElement {
+      // Not `#label`: the parent's constructor sets `label` before this class's fields exist.
+      declare _label?: string;
+      declare sets?: number;
+      // @ts-expect-error -- an accessor where the parent has a field, as a subclass may write
+      override get label(): string {
+        return this._label ?? '';
+      }
+      override set label(value: string) {
+        this.sets = (this.sets ?? 0) + 1;
+        this._label = value.toUpperCase();
+      }
+    }
+    customElements.define('base-element-upper', Upper);
+    const el = document.createElement('base-element-upper') as Upper;
+    document.body.append(el);
+    try {
+      await el.updateComplete;
+      el.label = 'abc';
+      await el.updateComplete;
+      expect(el.sets).to.be.greaterThan(0);
+      expect(el.label).to.equal('ABC');
+      expect(el.renderRoot.querySelector('p')!.textContent).to.equal('ABC 0');
+    } finally {
+      el.remove();
+    }
+  });
+
+  it('takes styles nested as a subclass writes them: [Parent.styles, css`...`]', async () => {
+    class Styled extends TestElement {
+      static override styles = [
+        TestElement.styles,
+        css`
+          :host {
+            outline: 3px solid red;
+          }
+        `,
+      ];
+    }
+    customElements.define('base-element-styled', Styled);
+    const el = document.createElement('base-element-styled') as Styled;
+    document.body.append(el);
+    try {
+      await el.updateComplete;
+      expect(getComputedStyle(el).display, "the parent's first rule").to.equal('block');
+      expect(getComputedStyle(el.renderRoot.querySelector('p')!).marginTop).to.equal('7px');
+      expect(getComputedStyle(el).outlineWidth).to.equal('3px');
+    } finally {
+      el.remove();
+    }
+  });
+
+  it('throws again an update error nobody awaited, even when another update follows at once', async () => {
+    const el = await make();
+    const seen: unknown[] = [];
+    const onRejection = (event: PromiseRejectionEvent) => {
+      if ((event.reason as Error)?.message !== 'render failed') return;
+      seen.push(event.reason);
+      event.preventDefault();
+    };
+    window.addEventListener('unhandledrejection', onRejection);
+    try {
+      el.fail = true;
+      el.count = 1;
+      await Promise.resolve();
+      await Promise.resolve();
+      await Promise.resolve();
+      el.fail = false;
+      el.count = 2;
+      await tick(50);
+      expect(seen.length, 'the error reached the page').to.be.greaterThan(0);
+      expect(el.renderRoot.querySelector('p')!.textContent).to.equal(' 2');
+    } finally {
+      window.removeEventListener('unhandledrejection', onRejection);
+    }
+  });
+
+  it("renders styled in an iframe's document, first connected there or moved there", async () => {
+    const iframe = document.createElement('iframe');
+    document.body.append(iframe);
+    try {
+      await tick(20);
+      const frame = iframe.contentDocument!;
+      const view = iframe.contentWindow!;
+      const first = document.createElement('base-element-test') as TestElement;
+      frame.body.append(first);
+      await first.updateComplete;
+      expect(view.getComputedStyle(first).display, 'first connected there').to.equal('block');
+      const moved = await make();
+      frame.body.append(moved);
+      await tick(20);
+      expect(view.getComputedStyle(moved).display, 'moved there').to.equal('block');
+      expect(view.getComputedStyle(moved.renderRoot.querySelector('p')!).marginTop).to.equal('7px');
+    } finally {
+      iframe.remove();
+    }
   });
 });
