@@ -1,6 +1,6 @@
 import type {EventSourceMessage} from 'eventsource-parser';
 import {UploadProgressError} from '../errors.js';
-import {failedProgress, mergeProgress, parseProgress} from './normalize-progress.js';
+import {failedProgress, readProgress, Skipped} from './normalize-progress.js';
 import {
   refuseId,
   resolveOptions,
@@ -204,18 +204,17 @@ export class UploadProgressStream extends EventTarget {
     if (event.event !== undefined && event.event !== 'progress' && event.event !== 'message') {
       return false;
     }
-    const parsed = parseProgress(event.data, this.uploadId);
-    if (!parsed.ok) {
+    const next = readProgress(event.data, this.uploadId, this.#progress);
+    if (next instanceof Skipped) {
       this.#report(
         new UploadProgressError(
-          parsed.foreign ? 'foreign-event' : 'malformed-event',
-          `Skipped an event: ${parsed.reason}.`,
+          next.foreign ? 'foreign-event' : 'malformed-event',
+          `Skipped an event: ${next.reason}.`,
           {uploadId: this.uploadId, attempt: this.#attempts, data: event.data.slice(0, 200)},
         ),
       );
       return false;
     }
-    const next = mergeProgress(this.#progress, parsed.record, this.uploadId);
     if (next !== this.#progress) this.#setProgress(next, null);
     return true;
   }
@@ -243,9 +242,12 @@ export class UploadProgressStream extends EventTarget {
   #setProgress(progress: UploadProgress, error: UploadProgressError | null): void {
     this.#progress = progress;
     if (!this.#closed) this.#onProgress?.(progress);
-    for (const listener of this.#listeners) {
-      if (this.#closed) return;
-      callSafely(listener, progress);
+    // No iterator built per record when nobody subscribed (the manager's streams).
+    if (this.#listeners.size > 0) {
+      for (const listener of this.#listeners) {
+        if (this.#closed) return;
+        callSafely(listener, progress);
+      }
     }
     // No event (nor its detail) built for types nobody listens to: the usual case, per record.
     if (this.#closed || this.#listenedTypes.size === 0) return;
