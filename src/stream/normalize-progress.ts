@@ -68,7 +68,10 @@ export function readProgress(
     pct = 100;
   } else {
     const derived = total > 0 ? (uploaded / total) * 100 : 0;
-    pct = Math.max(percentage(r.progress_percentage) ?? derived, previous?.progress_percentage ?? 0);
+    pct = Math.max(
+      percentage(r.progress_percentage) ?? derived,
+      previous?.progress_percentage ?? 0,
+    );
   }
   let error: string | null = null;
   if (status !== 'uploading') {
