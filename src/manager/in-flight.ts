@@ -221,8 +221,9 @@ export class InFlight {
   #count(live: Live, counting: boolean): void {
     const next = counting ? this.#contribution(live) : NONE;
     const had = live.counted;
+    const was = had ?? NONE;
     const sums = this.sums;
-    for (let i = 0; i < 8; i++) sums[i]! += next[i]! - (had?.[i] ?? 0);
+    for (let i = 0; i < 8; i++) sums[i]! += next[i]! - was[i]!;
     if (!counting) live.counted = null;
     else if (had) for (let i = 0; i < 8; i++) had[i] = next[i]!;
     else live.counted = next.slice();
