@@ -21,8 +21,6 @@ export interface Live {
   entry: UploadEntry;
   /** What it adds to {@link InFlight.sums} now. */
   counted: number[] | null;
-  /** The newest undo log that saved its entry as it was (one save a log). */
-  logged?: Undo | undefined;
 }
 
 const zero = () => [0, 0, 0, 0, 0, 0, 0, 0];
@@ -82,16 +80,12 @@ export class InFlight {
 
   /** Adds an upload, or takes in a change of one (its entry and sums rebuilt). */
   put(live: Live): void {
+    live.entry = this.entryOf(live);
     const known = this.live.get(live.id);
     if (!known) this.live.set(live.id, live);
     else if (known !== live) return;
-    this.change(live);
-  }
-
-  /** Takes in a change of an upload known to be in flight: the per-record path. */
-  change(live: Live): void {
-    this.#write(live, (live.entry = this.entryOf(live)));
     this.#count(live, true);
+    this.#write(live.id, live.entry);
   }
 
   /** Removes an upload (settled, renamed, or untracked). */
@@ -104,8 +98,7 @@ export class InFlight {
     // entries as tracked and as last changed: ~300 bytes each) and the float sums never
     // accumulate rounding. New objects: snapshots handed out keep theirs.
     if (this.live.size === 0) return this.clear();
-    this.#write(live, undefined);
-    live.logged = undefined;
+    this.#write(id, undefined);
     // Settled uploads are read from the settled log before this one: once half of it is
     // gone, a new generation without them (O(1) a deletion, amortised).
     if (this.#queuedIndex.has(id) && ++this.#gone * 2 > this.#queued.length) this.#compact();
@@ -146,8 +139,8 @@ export class InFlight {
     }
     let undo = this.#undo;
     // Nothing changed since the last snapshot: both read the same log.
-    if (!undo || undo.ids.length > 0) {
-      const newer: Undo = {ids: [], entries: [], index: undefined, indexed: 0, next: undefined};
+    if (!undo || undo.saved.size > 0) {
+      const newer: Undo = {saved: new Map(), next: undefined};
       if (undo) undo.next = newer;
       this.#undo = undo = newer;
     }
@@ -157,8 +150,7 @@ export class InFlight {
       inFlight: {
         get(id) {
           for (let log: Undo | undefined = first; log; log = log.next) {
-            const at = savedAt(log, id);
-            if (at !== undefined) return log.entries[at];
+            if (log.saved.has(id)) return log.saved.get(id);
           }
           return entries.get(id);
         },
@@ -196,18 +188,11 @@ export class InFlight {
     return entry;
   }
 
-  /**
-   * Sets (or with `undefined` removes) an entry, saving the old one for the newest snapshot:
-   * appended to two arrays, the upload marked as saved (a map per log, written per record,
-   * was a third of what the manager cost per record).
-   */
-  #write(live: Live, entry: UploadEntry | undefined): void {
-    const id = live.id;
-    const undo = this.#undo;
-    if (undo && live.logged !== undo) {
-      live.logged = undo;
-      undo.ids.push(id);
-      undo.entries.push(this.#entries.get(id));
+  /** Sets (or with `undefined` removes) an entry, saving the old one for the newest snapshot. */
+  #write(id: string, entry: UploadEntry | undefined): void {
+    const saved = this.#undo?.saved;
+    if (saved && !saved.has(id)) {
+      saved.set(id, this.#entries.get(id));
       this.#saved++;
     }
     if (entry) this.#entries.set(id, entry);
@@ -221,9 +206,8 @@ export class InFlight {
   #count(live: Live, counting: boolean): void {
     const next = counting ? this.#contribution(live) : NONE;
     const had = live.counted;
-    const was = had ?? NONE;
     const sums = this.sums;
-    for (let i = 0; i < 8; i++) sums[i]! += next[i]! - was[i]!;
+    for (let i = 0; i < 8; i++) sums[i]! += next[i]! - (had?.[i] ?? 0);
     if (!counting) live.counted = null;
     else if (had) for (let i = 0; i < 8; i++) had[i] = next[i]!;
     else live.counted = next.slice();
@@ -248,29 +232,8 @@ export class InFlight {
   }
 }
 
-/**
- * What changed after one snapshot, as it was then (`undefined`: not in the map); `next`: the
- * log of the snapshot after it.
- */
+/** What changed after one snapshot, as it was then; `next`: the log of the snapshot after it. */
 interface Undo {
-  ids: string[];
-  entries: (UploadEntry | undefined)[];
-  /** id → its first place in `ids`, built as far as read (only snapshots read: most are not). */
-  index: Map<string, number> | undefined;
-  /** How much of `ids` is in `index`. */
-  indexed: number;
+  saved: Map<string, UploadEntry | undefined>;
   next: Undo | undefined;
-}
-
-/** Where `log` saved `id`'s entry, if it did. */
-function savedAt(log: Undo, id: string): number | undefined {
-  const {ids} = log;
-  if (ids.length === 0) return undefined;
-  const index = (log.index ??= new Map());
-  // The log grows while it is the newest: index what came since the last read.
-  for (let i = log.indexed; i < ids.length; i++) {
-    if (!index.has(ids[i]!)) index.set(ids[i]!, i);
-  }
-  log.indexed = ids.length;
-  return index.get(id);
 }

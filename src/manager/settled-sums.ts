@@ -67,16 +67,12 @@ export type SettledItem = UploadEntry | UploadProgress;
 
 /** What the settled log keeps of `entry` (a settled upload's). */
 export function packSettled(entry: UploadEntry): SettledItem {
-  const p = entry.progress!;
-  return entry.uploadId === p.upload_id &&
-    entry.filename === p.filename &&
-    entry.totalBytes === p.total_bytes &&
-    entry.connection === 'closed' &&
-    entry.transferredBytes === null &&
-    entry.percentage === (p.status === 'completed' ? 100 : p.progress_percentage) &&
-    entry.paused === undefined
-    ? p
-    : entry;
+  const built = settledEntry(entry.progress!);
+  // Every field the same, `paused` included (absent from the one built).
+  for (const key in entry) {
+    if (entry[key as keyof UploadEntry] !== built[key as keyof UploadEntry]) return entry;
+  }
+  return entry.progress!;
 }
 
 /** The entry of a settled upload, as {@link packSettled} left it. */

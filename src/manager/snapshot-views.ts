@@ -35,11 +35,9 @@ function lookup(frame: SnapshotFrame, id: string): UploadEntry | undefined {
   if (live) return live;
   const index = frame.settledIndex.get(id);
   if (index !== undefined && index < frame.settledCount) {
-    const item = frame.settled[index]!;
-    if ('uploadId' in item) return item;
-    // Built once, for every snapshot sharing this log (the same object each read: elements
-    // compare entries by identity); what it stands for never changes.
-    return (frame.settled[index] = settledEntry(item));
+    // An entry kept as its record is built on its first read, once for every snapshot
+    // sharing this log (the same object each read: elements compare entries by identity).
+    return (frame.settled[index] = settledEntry(frame.settled[index]!));
   }
   // Neither changed nor settled when the snapshot was taken: as it was tracked.
   const queued = frame.queuedIndex.get(id);

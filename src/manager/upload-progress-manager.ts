@@ -403,18 +403,14 @@ export class UploadProgressManager {
     }
     const settled = progress !== null && progress.status !== 'uploading';
     live.connection = settled ? 'closed' : connection;
-    this.#refresh(live, before, settled, true);
+    this.#refresh(live, before, settled);
   }
 
-  /**
-   * After a change to `live`: counts the bytes moved, rebuilds its entry, settles it.
-   * @param inFlight - `live` is known to be in flight (no lookup: the per-record path)
-   */
-  #refresh(live: Live, movedBefore: number, settled: boolean, inFlight = false): void {
+  /** After a change to `live`: counts the bytes moved, rebuilds its entry, settles it. */
+  #refresh(live: Live, movedBefore: number, settled: boolean): void {
     const moved = this.#moved(live);
     if (moved > movedBefore) this.#progressed += moved - movedBefore;
-    if (inFlight) this.#flight.change(live);
-    else this.#flight.put(live);
+    this.#flight.put(live);
     if (settled) this.#settle(live);
     this.#changed();
   }

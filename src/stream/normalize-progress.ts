@@ -25,8 +25,9 @@ export class Skipped {
  * fields of the wrong type are treated as absent, and every text is clipped: filename and
  * error to {@link MAX_TEXT} characters, dates to {@link MAX_DATE}.
  *
- * Progress never moves backwards and nothing changes after a terminal record; `previous`
- * itself comes back when nothing changed, so identity tells listeners whether to re-render.
+ * Progress never moves backwards; `previous` itself comes back when nothing changed, so
+ * identity tells listeners whether to re-render. Nothing changes after a terminal record:
+ * callers stop reading there (a stream once settled, a batch once the upload left it).
  */
 export function readProgress(
   data: string,
@@ -51,7 +52,6 @@ export function readProgress(
   if (status !== 'uploading' && status !== 'completed' && status !== 'failed') {
     return new Skipped(false, `unknown status ${clip(JSON.stringify(status) ?? 'undefined')}`);
   }
-  if (previous && previous.status !== 'uploading') return previous;
 
   const given = byteCount(r.total_bytes);
   let total = given ?? previous?.total_bytes ?? 0;
@@ -81,28 +81,15 @@ export function readProgress(
     }
   }
   const name = typeof r.filename === 'string' ? clip(r.filename, MAX_TEXT) : undefined;
+  const started = optionalDate(r.started_at);
   // The previous record's copy of a text that did not change: every record parses its own
   // copy of the name and the start time, and a settled upload would keep both alive (one
   // through the record it replaced, until that one goes) where one will do.
-  let filename = name || previous?.filename || '';
-  if (filename === previous?.filename) filename = previous.filename;
-  let startedAt = optionalDate(r.started_at) ?? previous?.started_at ?? null;
-  if (startedAt === previous?.started_at) startedAt = previous.started_at;
+  const filename = (name !== previous?.filename && name) || previous?.filename || '';
+  const startedAt =
+    (started !== previous?.started_at ? started : undefined) ?? previous?.started_at ?? null;
   const completedAt = optionalDate(r.completed_at) ?? previous?.completed_at ?? null;
-  if (
-    previous &&
-    previous.status === status &&
-    previous.uploaded_bytes === uploaded &&
-    previous.total_bytes === total &&
-    previous.progress_percentage === pct &&
-    previous.filename === filename &&
-    previous.error === error &&
-    previous.started_at === startedAt &&
-    previous.completed_at === completedAt
-  ) {
-    return previous;
-  }
-  return {
+  const next: UploadProgress = {
     upload_id: uploadId,
     filename,
     total_bytes: total,
@@ -113,6 +100,13 @@ export function readProgress(
     completed_at: completedAt,
     progress_percentage: pct,
   };
+  if (previous) {
+    for (const key in next) {
+      if (next[key as keyof UploadProgress] !== previous[key as keyof UploadProgress]) return next;
+    }
+    return previous;
+  }
+  return next;
 }
 
 /**

@@ -242,12 +242,9 @@ export class UploadProgressStream extends EventTarget {
   #setProgress(progress: UploadProgress, error: UploadProgressError | null): void {
     this.#progress = progress;
     if (!this.#closed) this.#onProgress?.(progress);
-    // No iterator built per record when nobody subscribed (the manager's streams).
-    if (this.#listeners.size > 0) {
-      for (const listener of this.#listeners) {
-        if (this.#closed) return;
-        callSafely(listener, progress);
-      }
+    for (const listener of this.#listeners) {
+      if (this.#closed) return;
+      callSafely(listener, progress);
     }
     // No event (nor its detail) built for types nobody listens to: the usual case, per record.
     if (this.#closed || this.#listenedTypes.size === 0) return;

@@ -229,7 +229,7 @@ export async function readEventStream(
     const ended = await pump(reader, (chunk) => {
       if (stopped) return false;
       lastData = clock.now();
-      parser.feed(decoder.decode(chunk, STREAMING));
+      parser.feed(decoder.decode(chunk, {stream: true}));
       return !stopped;
     });
     if (!ended || stopped) return interrupted(undefined);
@@ -245,9 +245,6 @@ export async function readEventStream(
     if (!finished) stop();
   }
 }
-
-/** `decode()`'s options for every chunk but the last: one object, not one a chunk. */
-const STREAMING: TextDecodeOptions = {stream: true};
 
 /**
  * Reads `reader` to its end, each chunk to `take` (false: stop reading); true if it ended.
