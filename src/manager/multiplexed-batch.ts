@@ -1,6 +1,6 @@
 import type {EventSourceMessage} from 'eventsource-parser';
 import {followEventStream} from '../stream/follow-event-stream.js';
-import {failedProgress, readProgress, Skipped} from '../stream/normalize-progress.js';
+import {failedProgress, readProgress} from '../stream/normalize-progress.js';
 import type {ResolvedOptions} from '../stream/resolve-options.js';
 import {
   multiplexedUrl,
@@ -117,7 +117,7 @@ export class MultiplexedBatch {
       );
     } else {
       const read = readProgress(event.data, id, member.progress);
-      if (read instanceof Skipped) return undefined;
+      if ('reason' in read) return undefined;
       next = read;
     }
     if (next === member.progress) return false;

@@ -86,7 +86,8 @@ export function settledEntry(item: SettledItem): UploadEntry {
     connection: 'closed',
     phase: 'done',
     transferredBytes: null,
-    percentage: item.status === 'completed' ? 100 : item.progress_percentage,
+    // A completed record says 100 (readProgress); packSettled checked it is the entry's.
+    percentage: item.progress_percentage,
   };
 }
 

@@ -7,13 +7,11 @@ export const MAX_TEXT = 4096;
 /** Longest `started_at`/`completed_at` kept (an ISO 8601 time with offset is ~32). */
 export const MAX_DATE = 64;
 
-/** Why an event was skipped: made only for events that are (the hot path builds nothing else). */
-export class Skipped {
-  constructor(
-    /** The record is for another upload. */
-    readonly foreign: boolean,
-    readonly reason: string,
-  ) {}
+/** Why an event was skipped: built only for events that are (the hot path builds nothing else). */
+export interface Skipped {
+  /** The record is for another upload. */
+  foreign: boolean;
+  reason: string;
 }
 
 /**
@@ -38,19 +36,22 @@ export function readProgress(
   try {
     raw = JSON.parse(data);
   } catch {
-    return new Skipped(false, 'the data is not valid JSON');
+    return {foreign: false, reason: 'the data is not valid JSON'};
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return new Skipped(false, 'the data is not a JSON object');
+    return {foreign: false, reason: 'the data is not a JSON object'};
   }
   const r = raw as Record<string, unknown>;
   // `!= null`: neither undefined nor null (a record without an id is this upload's).
   if (r.upload_id != null && r.upload_id !== uploadId) {
-    return new Skipped(true, `the record is for upload "${clip(String(r.upload_id))}"`);
+    return {foreign: true, reason: `the record is for upload "${clip(String(r.upload_id))}"`};
   }
   const status = r.status;
   if (status !== 'uploading' && status !== 'completed' && status !== 'failed') {
-    return new Skipped(false, `unknown status ${clip(JSON.stringify(status) ?? 'undefined')}`);
+    return {
+      foreign: false,
+      reason: `unknown status ${clip(JSON.stringify(status) ?? 'undefined')}`,
+    };
   }
 
   const given = byteCount(r.total_bytes);
@@ -73,13 +74,13 @@ export function readProgress(
       previous?.progress_percentage ?? 0,
     );
   }
-  let error: string | null = null;
-  if (status !== 'uploading') {
-    error = errorText(r.error) ?? null;
-    if (status === 'failed' && !error) {
-      error = 'The server reported the upload as failed without giving a reason.';
-    }
-  }
+  const error =
+    status === 'uploading'
+      ? null
+      : errorText(r.error) ||
+        (status === 'failed'
+          ? 'The server reported the upload as failed without giving a reason.'
+          : null);
   const name = typeof r.filename === 'string' ? clip(r.filename, MAX_TEXT) : undefined;
   const started = optionalDate(r.started_at);
   // The previous record's copy of a text that did not change: every record parses its own
@@ -100,13 +101,11 @@ export function readProgress(
     completed_at: completedAt,
     progress_percentage: pct,
   };
-  if (previous) {
-    for (const key in next) {
-      if (next[key as keyof UploadProgress] !== previous[key as keyof UploadProgress]) return next;
-    }
-    return previous;
+  // Over no keys without a previous record (for-in over null runs no iteration).
+  for (const key in previous) {
+    if (next[key as keyof UploadProgress] !== previous![key as keyof UploadProgress]) return next;
   }
-  return next;
+  return previous ?? next;
 }
 
 /**
@@ -145,8 +144,7 @@ function percentage(value: unknown): number | undefined {
   return Math.min(100, Math.max(0, value));
 }
 
-function errorText(value: unknown): string | null | undefined {
-  if (value === undefined) return undefined;
+function errorText(value: unknown): string | null {
   if (typeof value === 'string') return value ? clip(value, MAX_TEXT) : null;
   // An object's `message` (no other JSON value has one: `null?.message` is undefined).
   const message = (value as {message?: unknown} | null)?.message;

@@ -1,6 +1,6 @@
 import type {EventSourceMessage} from 'eventsource-parser';
 import {UploadProgressError} from '../errors.js';
-import {failedProgress, readProgress, Skipped} from './normalize-progress.js';
+import {failedProgress, readProgress} from './normalize-progress.js';
 import {
   refuseId,
   resolveOptions,
@@ -205,7 +205,7 @@ export class UploadProgressStream extends EventTarget {
       return false;
     }
     const next = readProgress(event.data, this.uploadId, this.#progress);
-    if (next instanceof Skipped) {
+    if ('reason' in next) {
       this.#report(
         new UploadProgressError(
           next.foreign ? 'foreign-event' : 'malformed-event',
