@@ -1,6 +1,6 @@
 import type {EventSourceMessage} from 'eventsource-parser';
 import {followEventStream} from '../stream/follow-event-stream.js';
-import {failedProgress, mergeProgress, parseProgress} from '../stream/normalize-progress.js';
+import {failedProgress, readProgress} from '../stream/normalize-progress.js';
 import type {ResolvedOptions} from '../stream/resolve-options.js';
 import {
   multiplexedUrl,
@@ -116,9 +116,9 @@ export class MultiplexedBatch {
         member.known,
       );
     } else {
-      const parsed = parseProgress(event.data, id);
-      if (!parsed.ok) return undefined;
-      next = mergeProgress(member.progress, parsed.record, id);
+      const read = readProgress(event.data, id, member.progress);
+      if ('reason' in read) return undefined;
+      next = read;
     }
     if (next === member.progress) return false;
     this.#settle(id, member, next);

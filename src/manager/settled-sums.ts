@@ -1,4 +1,4 @@
-import type {TrackedUpload, TransferredFile, UploadEntry} from '../types.js';
+import type {TrackedUpload, TransferredFile, UploadEntry, UploadProgress} from '../types.js';
 
 /** Byte and count sums of settled uploads: they only ever grow, until an untrack. */
 export interface SettledSums {
@@ -54,6 +54,40 @@ export function addSettled(
     knownTotal: sums.knownTotal + known * size,
     knownCount: sums.knownCount + known,
     unknownCount: sums.unknownCount + 1 - known,
+  };
+}
+
+/**
+ * One upload of the settled log: its entry, or only its final record when the entry says
+ * nothing the record does not (an upload tracked by id, named and sized by the server, as
+ * most are). An entry is 88 bytes in V8, a fifth of what a settled upload kept: it is built
+ * again when a snapshot first reads it (see {@link settledEntry}).
+ */
+export type SettledItem = UploadEntry | UploadProgress;
+
+/** What the settled log keeps of `entry` (a settled upload's). */
+export function packSettled(entry: UploadEntry): SettledItem {
+  const built = settledEntry(entry.progress!);
+  // Every field the same, `paused` included (absent from the one built).
+  for (const key in entry) {
+    if (entry[key as keyof UploadEntry] !== built[key as keyof UploadEntry]) return entry;
+  }
+  return entry.progress!;
+}
+
+/** The entry of a settled upload, as {@link packSettled} left it. */
+export function settledEntry(item: SettledItem): UploadEntry {
+  if ('uploadId' in item) return item;
+  return {
+    uploadId: item.upload_id,
+    progress: item,
+    filename: item.filename,
+    totalBytes: item.total_bytes,
+    connection: 'closed',
+    phase: 'done',
+    transferredBytes: null,
+    // A completed record says 100 (readProgress); packSettled checked it is the entry's.
+    percentage: item.progress_percentage,
   };
 }
 

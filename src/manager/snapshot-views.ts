@@ -1,5 +1,5 @@
 import type {UploadEntry, UploadProgressSnapshot} from '../types.js';
-import type {SettledSums} from './settled-sums.js';
+import {settledEntry, type SettledItem, type SettledSums} from './settled-sums.js';
 
 /**
  * What one snapshot can see, captured in O(uploads under way): settled uploads live in an
@@ -13,7 +13,8 @@ export interface SnapshotFrame {
   readonly order: readonly string[];
   /** id → position in {@link settled}; append-only within one generation. */
   readonly settledIndex: ReadonlyMap<string, number>;
-  readonly settled: readonly UploadEntry[];
+  /** Entries, or records standing for them (see `packSettled`): shared, filled in as read. */
+  readonly settled: SettledItem[];
   /** How much of the settled log this snapshot sees. */
   readonly settledCount: number;
   /** Entries of uploads in flight that changed since they were tracked: looked up first. */
@@ -33,7 +34,11 @@ function lookup(frame: SnapshotFrame, id: string): UploadEntry | undefined {
   const live = frame.inFlight.get(id);
   if (live) return live;
   const index = frame.settledIndex.get(id);
-  if (index !== undefined && index < frame.settledCount) return frame.settled[index];
+  if (index !== undefined && index < frame.settledCount) {
+    // An entry kept as its record is built on its first read, once for every snapshot
+    // sharing this log (the same object each read: elements compare entries by identity).
+    return (frame.settled[index] = settledEntry(frame.settled[index]!));
+  }
   // Neither changed nor settled when the snapshot was taken: as it was tracked.
   const queued = frame.queuedIndex.get(id);
   return queued !== undefined && queued < frame.queuedCount ? frame.queued[queued] : undefined;

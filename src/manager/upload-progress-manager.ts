@@ -12,6 +12,9 @@ import {InFlight, type Live} from './in-flight.js';
 import {
   addSettled,
   EMPTY_SUMS,
+  packSettled,
+  settledEntry,
+  type SettledItem,
   readTracked,
   readTransferred,
   type SettledSums,
@@ -94,7 +97,7 @@ export class UploadProgressManager {
   readonly #renames = new Map<string, string>();
   /** Local key → server id; replaced, never shrunk, so snapshots handed out keep theirs. */
   #aliases = new Map<string, string>();
-  #settled: UploadEntry[] = [];
+  #settled: SettledItem[] = [];
   #settledIndex = new Map<string, number>();
   #sums: SettledSums = {...EMPTY_SUMS};
   /** Bytes moved (sent or processed) since the manager was made: the speed's input. */
@@ -385,8 +388,8 @@ export class UploadProgressManager {
     if (changed) this.#update(live, live.progress, live.connection);
   }
 
+  /** A change of `live`, which the caller just found in flight. */
   #update(live: Live, progress: UploadProgress | null, connection: ConnectionState): void {
-    if (this.#live.get(live.id) !== live) return;
     const before = this.#moved(live);
     if (progress) {
       live.progress = progress;
@@ -416,19 +419,20 @@ export class UploadProgressManager {
     this.#flight.delete(live.id);
     this.#follow.remove(live.id);
     this.#settledIndex.set(live.id, this.#settled.length);
-    this.#settled.push(live.entry);
+    this.#settled.push(packSettled(live.entry));
     this.#sums = addSettled(this.#sums, live.entry, live.sizeKnown, this.#share);
   }
 
   /** Starts a new settled log generation, so snapshots already handed out keep theirs. */
   #rebuildSettled(keep: (id: string) => boolean): void {
-    const settled: UploadEntry[] = [];
+    const settled: SettledItem[] = [];
     const index = new Map<string, number>();
     let sums = EMPTY_SUMS;
-    for (const entry of this.#settled) {
+    for (const item of this.#settled) {
+      const entry = settledEntry(item);
       if (!keep(entry.uploadId)) continue;
       index.set(entry.uploadId, settled.length);
-      settled.push(entry);
+      settled.push(item);
       // An entry shows a size exactly when it is known (no log of its own: 8+ bytes each).
       sums = addSettled(sums, entry, entry.totalBytes !== null, this.#share);
     }

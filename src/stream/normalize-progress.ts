@@ -1,5 +1,5 @@
 import {clip} from '../transport/classify-response.js';
-import type {UploadProgress, UploadStatus} from '../types.js';
+import type {UploadProgress} from '../types.js';
 
 /** Longest filename or error text kept; longer ones are cut with an ellipsis. */
 export const MAX_TEXT = 4096;
@@ -7,90 +7,60 @@ export const MAX_TEXT = 4096;
 /** Longest `started_at`/`completed_at` kept (an ISO 8601 time with offset is ~32). */
 export const MAX_DATE = 64;
 
-/** What {@link parseProgress} makes of one event's data. */
-export type ParsedProgress =
-  {ok: true; record: IncomingProgress} | {ok: false; foreign: boolean; reason: string};
-
-/** A validated record; fields the server left out are `undefined`. */
-export interface IncomingProgress {
-  status: UploadStatus;
-  filename: string | undefined;
-  total_bytes: number | undefined;
-  uploaded_bytes: number | undefined;
-  progress_percentage: number | undefined;
-  error: string | null | undefined;
-  started_at: string | null | undefined;
-  completed_at: string | null | undefined;
+/** Why an event was skipped: built only for events that are (the hot path builds nothing else). */
+export interface Skipped {
+  /** The record is for another upload. */
+  foreign: boolean;
+  reason: string;
 }
 
-const STATUSES: ReadonlySet<string> = new Set(['uploading', 'completed', 'failed']);
-
 /**
- * Parses and validates one event's data. Malformed JSON, a missing or unknown `status`, or
- * a record for another upload are rejected (the caller reports them and reads on); numbers
- * that are absurd are clamped, fields of the wrong type are treated as absent, and every text
- * is clipped: filename and error to {@link MAX_TEXT} characters, dates to {@link MAX_DATE}.
+ * Reads one event's data and folds it into the previous record, in one pass (no record of
+ * the incoming fields built on the way: two objects an event fewer).
+ *
+ * Malformed JSON, a missing or unknown `status`, or a record for another upload give a
+ * {@link Skipped} (the caller reports it and reads on); numbers that are absurd are clamped,
+ * fields of the wrong type are treated as absent, and every text is clipped: filename and
+ * error to {@link MAX_TEXT} characters, dates to {@link MAX_DATE}.
+ *
+ * Progress never moves backwards; `previous` itself comes back when nothing changed, so
+ * identity tells listeners whether to re-render. Nothing changes after a terminal record:
+ * callers stop reading there (a stream once settled, a batch once the upload left it).
  */
-export function parseProgress(data: string, uploadId: string): ParsedProgress {
+export function readProgress(
+  data: string,
+  uploadId: string,
+  previous: UploadProgress | null,
+): UploadProgress | Skipped {
   let raw: unknown;
   try {
     raw = JSON.parse(data);
   } catch {
-    return {ok: false, foreign: false, reason: 'the data is not valid JSON'};
+    return {foreign: false, reason: 'the data is not valid JSON'};
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return {ok: false, foreign: false, reason: 'the data is not a JSON object'};
+    return {foreign: false, reason: 'the data is not a JSON object'};
   }
   const r = raw as Record<string, unknown>;
   // `!= null`: neither undefined nor null (a record without an id is this upload's).
   if (r.upload_id != null && r.upload_id !== uploadId) {
-    return {
-      ok: false,
-      foreign: true,
-      reason: `the record is for upload "${clip(String(r.upload_id))}"`,
-    };
+    return {foreign: true, reason: `the record is for upload "${clip(String(r.upload_id))}"`};
   }
-  if (typeof r.status !== 'string' || !STATUSES.has(r.status)) {
+  const status = r.status;
+  if (status !== 'uploading' && status !== 'completed' && status !== 'failed') {
     return {
-      ok: false,
       foreign: false,
-      reason: `unknown status ${clip(JSON.stringify(r.status) ?? 'undefined')}`,
+      reason: `unknown status ${clip(JSON.stringify(status) ?? 'undefined')}`,
     };
   }
-  return {
-    ok: true,
-    record: {
-      status: r.status as UploadStatus,
-      filename: typeof r.filename === 'string' ? clip(r.filename, MAX_TEXT) : undefined,
-      total_bytes: byteCount(r.total_bytes),
-      uploaded_bytes: byteCount(r.uploaded_bytes),
-      progress_percentage: percentage(r.progress_percentage),
-      error: errorText(r.error),
-      started_at: optionalDate(r.started_at),
-      completed_at: optionalDate(r.completed_at),
-    },
-  };
-}
 
-/**
- * Folds an incoming record into the previous one so that progress never moves backwards
- * and nothing changes after a terminal record. Returns `previous` itself when nothing
- * changed, so identity tells listeners whether to re-render.
- */
-export function mergeProgress(
-  previous: UploadProgress | null,
-  incoming: IncomingProgress,
-  uploadId: string,
-): UploadProgress {
-  if (previous && previous.status !== 'uploading') return previous;
-
-  const status = incoming.status;
-  let total = incoming.total_bytes ?? previous?.total_bytes ?? 0;
-  let uploaded = Math.max(incoming.uploaded_bytes ?? 0, previous?.uploaded_bytes ?? 0);
+  const given = byteCount(r.total_bytes);
+  let total = given ?? previous?.total_bytes ?? 0;
+  let uploaded = Math.max(byteCount(r.uploaded_bytes) ?? 0, previous?.uploaded_bytes ?? 0);
   if (uploaded > total) {
     // A record claiming more bytes than the file has: trust the larger figure as the size
     // only if the server never told us the size; otherwise cap at the size.
-    if (incoming.total_bytes === undefined && !previous?.total_bytes) total = uploaded;
+    if (given === undefined && !previous?.total_bytes) total = uploaded;
     else uploaded = total;
   }
   let pct: number;
@@ -99,25 +69,43 @@ export function mergeProgress(
     pct = 100;
   } else {
     const derived = total > 0 ? (uploaded / total) * 100 : 0;
-    pct = Math.max(incoming.progress_percentage ?? derived, previous?.progress_percentage ?? 0);
+    pct = Math.max(
+      percentage(r.progress_percentage) ?? derived,
+      previous?.progress_percentage ?? 0,
+    );
   }
-
-  let error = incoming.error ?? null;
-  if (status === 'failed' && !error) {
-    error = 'The server reported the upload as failed without giving a reason.';
-  }
+  const error =
+    status === 'uploading'
+      ? null
+      : errorText(r.error) ||
+        (status === 'failed'
+          ? 'The server reported the upload as failed without giving a reason.'
+          : null);
+  const name = typeof r.filename === 'string' ? clip(r.filename, MAX_TEXT) : undefined;
+  const started = optionalDate(r.started_at);
+  // The previous record's copy of a text that did not change: every record parses its own
+  // copy of the name and the start time, and a settled upload would keep both alive (one
+  // through the record it replaced, until that one goes) where one will do.
+  const filename = (name !== previous?.filename && name) || previous?.filename || '';
+  const startedAt =
+    (started !== previous?.started_at ? started : undefined) ?? previous?.started_at ?? null;
+  const completedAt = optionalDate(r.completed_at) ?? previous?.completed_at ?? null;
   const next: UploadProgress = {
     upload_id: uploadId,
-    filename: same(incoming.filename || previous?.filename || '', previous?.filename),
+    filename,
     total_bytes: total,
     uploaded_bytes: uploaded,
     status,
-    error: status === 'uploading' ? null : error,
-    started_at: same(incoming.started_at ?? previous?.started_at ?? null, previous?.started_at),
-    completed_at: incoming.completed_at ?? previous?.completed_at ?? null,
+    error,
+    started_at: startedAt,
+    completed_at: completedAt,
     progress_percentage: pct,
   };
-  return previous && sameProgress(previous, next) ? previous : next;
+  // Over no keys without a previous record (for-in over null runs no iteration).
+  for (const key in previous) {
+    if (next[key as keyof UploadProgress] !== previous![key as keyof UploadProgress]) return next;
+  }
+  return previous ?? next;
 }
 
 /**
@@ -144,22 +132,6 @@ export function failedProgress(
   };
 }
 
-/**
- * `previous` when it holds the same text: every record parses its own copy of the name and
- * the start time, and a settled upload would keep both copies alive (one through the record
- * it replaced, until that one goes) where one will do.
- */
-function same<T extends string | null>(value: T, previous: T | undefined): T {
-  return value === previous ? previous : value;
-}
-
-function sameProgress(a: UploadProgress, b: UploadProgress): boolean {
-  // Both are built by mergeProgress, with the same fields.
-  for (const key in b)
-    if (a[key as keyof UploadProgress] !== b[key as keyof UploadProgress]) return false;
-  return true;
-}
-
 /** A finite, non-negative integer no larger than `Number.MAX_SAFE_INTEGER`, or undefined. */
 function byteCount(value: unknown): number | undefined {
   if (typeof value !== 'number' || Number.isNaN(value)) return undefined;
@@ -172,8 +144,7 @@ function percentage(value: unknown): number | undefined {
   return Math.min(100, Math.max(0, value));
 }
 
-function errorText(value: unknown): string | null | undefined {
-  if (value === undefined) return undefined;
+function errorText(value: unknown): string | null {
   if (typeof value === 'string') return value ? clip(value, MAX_TEXT) : null;
   // An object's `message` (no other JSON value has one: `null?.message` is undefined).
   const message = (value as {message?: unknown} | null)?.message;

@@ -1,6 +1,6 @@
 import type {EventSourceMessage} from 'eventsource-parser';
 import {UploadProgressError} from '../errors.js';
-import {failedProgress, mergeProgress, parseProgress} from './normalize-progress.js';
+import {failedProgress, readProgress} from './normalize-progress.js';
 import {
   refuseId,
   resolveOptions,
@@ -204,18 +204,17 @@ export class UploadProgressStream extends EventTarget {
     if (event.event !== undefined && event.event !== 'progress' && event.event !== 'message') {
       return false;
     }
-    const parsed = parseProgress(event.data, this.uploadId);
-    if (!parsed.ok) {
+    const next = readProgress(event.data, this.uploadId, this.#progress);
+    if ('reason' in next) {
       this.#report(
         new UploadProgressError(
-          parsed.foreign ? 'foreign-event' : 'malformed-event',
-          `Skipped an event: ${parsed.reason}.`,
+          next.foreign ? 'foreign-event' : 'malformed-event',
+          `Skipped an event: ${next.reason}.`,
           {uploadId: this.uploadId, attempt: this.#attempts, data: event.data.slice(0, 200)},
         ),
       );
       return false;
     }
-    const next = mergeProgress(this.#progress, parsed.record, this.uploadId);
     if (next !== this.#progress) this.#setProgress(next, null);
     return true;
   }

@@ -84,6 +84,52 @@ describe('memory of settled uploads', () => {
     manager.closeAll();
   });
 
+  it('a settled upload kept as its record alone reads back as the entry it had, one object for every read', async () => {
+    const server = new ScriptedServer();
+    const manager = new UploadProgressManager({
+      fetch: server.fetch,
+      connectionBudget: new ConnectionBudget(),
+      maxConnections: 10,
+    });
+    // a and c say nothing the record does not (kept as their records); b's name came from
+    // track() and the server never sent one, so its entry says more than its record.
+    manager.track(['a', {upload_id: 'b', filename: 'named.jpg', total_bytes: 1000}, 'c']);
+    await waitFor(() => ['a', 'b', 'c'].every((id) => server.bodies.has(id)));
+    server.send('a', {filename: 'a.jpg', uploaded_bytes: 1000, status: 'completed'});
+    server.send('b', {filename: '', uploaded_bytes: 1000, status: 'completed'});
+    server.send('c', {
+      filename: 'c.jpg',
+      uploaded_bytes: 400,
+      progress_percentage: 40,
+      status: 'failed',
+    });
+    await waitFor(() => manager.getSnapshot().allSettled);
+    const first = manager.getSnapshot();
+    const entry = (id: string, filename: string, percentage: number) => ({
+      uploadId: id,
+      progress: first.progressMap.get(id),
+      filename,
+      totalBytes: 1000,
+      connection: 'closed',
+      phase: 'done',
+      transferredBytes: null,
+      percentage,
+    });
+    assert.deepEqual(first.uploads.get('a'), entry('a', 'a.jpg', 100));
+    assert.deepEqual(first.uploads.get('b'), entry('b', 'named.jpg', 100));
+    assert.deepEqual(first.uploads.get('c'), entry('c', 'c.jpg', 40));
+    assert.equal(first.progressMap.get('b')!.filename, '');
+    // Elements compare entries by identity: a later snapshot hands out the same objects.
+    manager.track(['d']);
+    const later = manager.getSnapshot();
+    assert.notEqual(later, first);
+    for (const id of ['a', 'b', 'c']) {
+      assert.equal(later.uploads.get(id), first.uploads.get(id));
+      assert.equal(later.uploads.get(id)!.progress, first.progressMap.get(id));
+    }
+    manager.closeAll();
+  });
+
   it('a snapshot kept alive holds a bounded part of what changed after it', async () => {
     const {manager, send, opened} = setup();
     manager.track(['a', 'b']);
