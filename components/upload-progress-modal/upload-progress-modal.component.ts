@@ -208,22 +208,31 @@ export class UploadProgressModal extends LitElement {
     if (this.open && !this.#shown && this.isConnected) {
       this.#shown = true;
       this.#opener = focused();
-      this.#rowsLater = new Promise((resolve) =>
-        setTimeout(() => {
-          // Closed meanwhile: the next opening defers its rows again.
-          this.#rowsReady = this.#shown;
+      // Each step in a task of its own, unless closed meanwhile (the next opening starts over).
+      const later = (then: () => void) =>
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            if (this.#shown) then();
+            resolve();
+          }),
+        );
+      // showModal() lays the page out (10-20 ms on a cold page): not in the caller's task.
+      this.#rowsLater = later(() => {
+        if (dialog.open) return;
+        dialog.showModal();
+        // A static element first: the content is mostly read, and the close button only
+        // gets focus when the user moves to it (which then holds the auto-close).
+        this.renderRoot.querySelector('h2')!.focus();
+      }).then(() =>
+        later(() => {
+          this.#rowsReady = true;
           this.requestUpdate();
-          resolve();
         }),
       );
-      dialog.showModal();
       if (scrollLocks++ === 0) {
         pageOverflow = document.documentElement.style.overflow;
         document.documentElement.style.overflow = 'hidden';
       }
-      // A static element first: the content is mostly read, and the close button only
-      // gets focus when the user moves to it (which then holds the auto-close).
-      this.renderRoot.querySelector('h2')!.focus();
     } else if (!this.open) {
       this.#close('user');
     }
