@@ -47,8 +47,8 @@ function focused(): HTMLElement | null {
 }
 
 /**
- * A modal dialog showing a set of uploads: a native `<dialog>` opened with `showModal()` as
- * soon as a non-empty `uploadIds` is set, so focus moves in, Tab stays inside and the page
+ * A modal dialog showing a set of uploads: a native `<dialog>` opened with `showModal()` in
+ * the task after a non-empty `uploadIds` is set, so focus moves in, Tab stays inside and the page
  * behind is inert and does not scroll. Escape and the close button close it and focus goes
  * back where it was. Once every upload completed it closes by itself after
  * `auto-close-delay` ms, but never while one failed, and not while the pointer or the
@@ -127,9 +127,10 @@ export class UploadProgressModal extends LitElement {
   /** Shown and not yet reported closed. */
   #shown: boolean | undefined;
   /**
-   * The rows render in the task after the one that shows the dialog: on a cold page the
-   * list's first render and layout take ~35 ms, which would otherwise add up with the
-   * caller's own work (tracking 10,000 ids, say) into one long task. Settles then.
+   * The dialog shows in the task after the one that opens it and the rows in the next: on a
+   * cold page `showModal()` lays the page out (10-20 ms) and the list's first render takes
+   * ~35 ms, which would otherwise add up with the caller's own work (tracking 10,000 ids,
+   * say) into one long task. Settles then.
    */
   #rowsLater: Promise<void> | undefined;
   #rowsReady: boolean | undefined;
