@@ -158,6 +158,98 @@ describe('tracking thousands of uploads', () => {
   });
 });
 
+describe('uploads waiting their turn (no record of their own until it comes)', () => {
+  it('track() of 10,000 ids makes no record per id in its task (two writes each), and the snapshot has them all', () => {
+    const m = new UploadProgressManager({
+      fetch: (() => new Promise(() => undefined)) as typeof fetch,
+      connectionBudget: new ConnectionBudget(),
+      maxConnections: 10_000,
+    });
+    m.subscribe(() => undefined);
+    const ids = Array.from({length: 10_000}, (_, i) => `u${i}`);
+    // Counting what track() stores per id, not timing it: its place in the backlog and in
+    // the follow queue; its record (in the map of uploads in flight, with an entry and its
+    // sums) waits for its turn.
+    const {set} = Map.prototype;
+    const {add} = Set.prototype;
+    let writes = 0;
+    Map.prototype.set = function (this: Map<unknown, unknown>, ...args: [unknown, unknown]) {
+      writes++;
+      return set.apply(this, args);
+    };
+    Set.prototype.add = function (this: Set<unknown>, value: unknown) {
+      writes++;
+      return add.call(this, value);
+    };
+    try {
+      m.track(ids);
+    } finally {
+      Map.prototype.set = set;
+      Set.prototype.add = add;
+    }
+    expect(writes, 'map and set writes').to.be.within(20_000, 20_100);
+    const s = m.getSnapshot();
+    expect(s.total).to.equal(10_000);
+    expect(s.waiting).to.equal(10_000);
+    expect(s.pending).to.equal(10_000);
+    expect(s.uploads.get('u9999')).to.deep.include({connection: 'waiting', progress: null});
+    m.closeAll();
+  });
+
+  it('untracked while waiting: never requested; tracked again: shown again; a name and size given later are kept', async () => {
+    const {server, fetch} = countingServer('single');
+    const requested: string[] = [];
+    const m = new UploadProgressManager({
+      fetch: ((input: RequestInfo | URL, init?: RequestInit) => {
+        requested.push(decodeURIComponent(String(input).split('/').pop()!));
+        return fetch(input, init);
+      }) as typeof fetch,
+      connectionBudget: new ConnectionBudget(),
+      maxConnections: 1,
+    });
+    m.track(['a', 'b', {upload_id: 'c', filename: 'c.txt', total_bytes: 100}, 'd']);
+    const before = m.getSnapshot();
+    const c = before.uploads.get('c');
+    expect(c).to.deep.include({filename: 'c.txt', totalBytes: 100, connection: 'waiting'});
+    // Sized by the one size known.
+    expect(before.totalBytes).to.equal(400);
+    expect(before.waiting).to.equal(4);
+    m.untrack('b');
+    m.track([{upload_id: 'd', filename: 'd.txt', total_bytes: 300}]);
+    let s = m.getSnapshot();
+    expect([...s.uploads.keys()]).to.deep.equal(['a', 'c', 'd']);
+    expect(s.uploads.get('d')).to.deep.include({filename: 'd.txt', totalBytes: 300});
+    expect(s.totalBytes).to.equal(600);
+    s = await waitFor(() => m.getSnapshot().allSettled && m.getSnapshot(), 'all settled');
+    expect(requested).to.deep.equal(['a', 'c', 'd']);
+    expect(s.completed).to.equal(3);
+    // Snapshots taken while they waited keep what they saw.
+    expect(before.uploads.get('c')).to.equal(c);
+    expect(before.uploads.get('b')!.connection).to.equal('waiting');
+    m.track(['b']);
+    expect(m.getSnapshot().uploads.get('b')!.connection).to.equal('waiting');
+    await waitFor(() => m.getSnapshot().allSettled, 'b settled');
+    expect(requested).to.deep.equal(['a', 'c', 'd', 'b']);
+    expect(server.peak).to.equal(1);
+  });
+
+  it('a transfer attached to an id still waiting gives way to it (one row, one stream)', async () => {
+    const m = new UploadProgressManager({
+      fetch: (() => new Promise(() => undefined)) as typeof fetch,
+      connectionBudget: new ConnectionBudget(),
+      maxConnections: 1,
+    });
+    m.track(['first', 'x']);
+    const [handle] = m.trackTransfers([{filename: 'x.bin', total_bytes: 10}]);
+    handle!.attach('x');
+    const s = m.getSnapshot();
+    expect([...s.uploads.keys()]).to.deep.equal(['first', 'x']);
+    expect(s.total).to.equal(2);
+    expect(s.waiting).to.equal(2);
+    m.closeAll();
+  });
+});
+
 describe('waiting for a slot', () => {
   it('is never taken for a silent server, however long it lasts', async () => {
     const clock = new FakeClock();

@@ -48,8 +48,8 @@ function focused(): HTMLElement | null {
 }
 
 /**
- * A modal dialog showing a set of uploads: a native `<dialog>` opened with `showModal()` as
- * soon as a non-empty `uploadIds` is set, so focus moves in, Tab stays inside and the page
+ * A modal dialog showing a set of uploads: a native `<dialog>` opened with `showModal()` in
+ * the task after a non-empty `uploadIds` is set, so focus moves in, Tab stays inside and the page
  * behind is inert and does not scroll. Escape and the close button close it and focus goes
  * back where it was. Once every upload completed it closes by itself after
  * `auto-close-delay` ms, but never while one failed, and not while the pointer or the
@@ -128,9 +128,10 @@ export class UploadProgressModal extends BaseElement {
   /** Shown and not yet reported closed. */
   #shown: boolean | undefined;
   /**
-   * The rows render in the task after the one that shows the dialog: on a cold page the
-   * list's first render and layout take ~35 ms, which would otherwise add up with the
-   * caller's own work (tracking 10,000 ids, say) into one long task. Settles then.
+   * The dialog shows in the task after the one that opens it and the rows in the next: on a
+   * cold page `showModal()` lays the page out (10-20 ms) and the list's first render takes
+   * ~35 ms, which would otherwise add up with the caller's own work (tracking 10,000 ids,
+   * say) into one long task. Settles then.
    */
   #rowsLater: Promise<void> | undefined;
   #rowsReady: boolean | undefined;
@@ -209,22 +210,31 @@ export class UploadProgressModal extends BaseElement {
     if (this.open && !this.#shown && this.isConnected) {
       this.#shown = true;
       this.#opener = focused();
-      this.#rowsLater = new Promise((resolve) =>
-        setTimeout(() => {
-          // Closed meanwhile: the next opening defers its rows again.
-          this.#rowsReady = this.#shown;
+      // Each step in a task of its own, unless closed meanwhile (the next opening starts over).
+      const later = (then: () => void) =>
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            if (this.#shown) then();
+            resolve();
+          }),
+        );
+      // showModal() lays the page out (10-20 ms on a cold page): not in the caller's task.
+      this.#rowsLater = later(() => {
+        if (dialog.open) return;
+        dialog.showModal();
+        // A static element first: the content is mostly read, and the close button only
+        // gets focus when the user moves to it (which then holds the auto-close).
+        this.renderRoot.querySelector('h2')!.focus();
+      }).then(() =>
+        later(() => {
+          this.#rowsReady = true;
           this.requestUpdate();
-          resolve();
         }),
       );
-      dialog.showModal();
       if (scrollLocks++ === 0) {
         pageOverflow = document.documentElement.style.overflow;
         document.documentElement.style.overflow = 'hidden';
       }
-      // A static element first: the content is mostly read, and the close button only
-      // gets focus when the user moves to it (which then holds the auto-close).
-      this.renderRoot.querySelector('h2')!.focus();
     } else if (!this.open) {
       this.#close('user');
     }

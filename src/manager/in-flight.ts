@@ -44,8 +44,8 @@ const NONE: readonly number[] = zero();
  *   generation have saved more entries than the map holds (plus 64), the next snapshot
  *   starts a new one on a copy of the map (O(1) a change, amortised), so a snapshot kept
  *   alive (a hidden tab's listener, a detached element) holds a bounded amount.
- * - the entries of uploads just tracked by id, in an append-only log (they change only once
- *   their turn comes, and then go to the map, which a snapshot reads first).
+ * Uploads tracked by id and still waiting their turn are not here but in the manager's
+ * Backlog (no record each until their turn comes).
  */
 export class InFlight {
   readonly live = new Map<string, Live>();
@@ -57,25 +57,10 @@ export class InFlight {
   #undo: Undo | undefined;
   /** Entries saved by the logs of this generation. */
   #saved = 0;
-  #queued: UploadEntry[] = [];
-  #queuedIndex = new Map<string, number>();
-  /** Entries in the log whose upload is no longer in flight (settled, renamed, untracked). */
-  #gone = 0;
 
   /** @param share - the manager's `transferShare` */
   constructor(share: number) {
     this.#share = share;
-  }
-
-  /** Adds an upload just tracked by id (its entry made already): logged, not copied by every snapshot. */
-  queue(live: Live): void {
-    // Tracked again (after it settled and was untracked): the index snapshots hold must not
-    // change under them, so a new generation of the log first (without the old entry).
-    if (this.#queuedIndex.has(live.id)) this.#compact();
-    this.live.set(live.id, live);
-    this.#count(live, true);
-    this.#queuedIndex.set(live.id, this.#queued.length);
-    this.#queued.push(live.entry);
   }
 
   /** Adds an upload, or takes in a change of one (its entry and sums rebuilt). */
@@ -99,23 +84,6 @@ export class InFlight {
     // accumulate rounding. New objects: snapshots handed out keep theirs.
     if (this.live.size === 0) return this.clear();
     this.#write(id, undefined);
-    // Settled uploads are read from the settled log before this one: once half of it is
-    // gone, a new generation without them (O(1) a deletion, amortised).
-    if (this.#queuedIndex.has(id) && ++this.#gone * 2 > this.#queued.length) this.#compact();
-  }
-
-  /** Untracked: gone from the log at once (a new generation: snapshots handed out keep theirs). */
-  forget(id: string): void {
-    this.delete(id);
-    if (this.#queuedIndex.has(id)) this.#compact();
-  }
-
-  /** The log without the uploads no longer in flight. */
-  #compact(): void {
-    const queued = this.#queued.filter((entry) => this.live.has(entry.uploadId));
-    this.#queued = queued;
-    this.#queuedIndex = new Map(queued.map((entry, i) => [entry.uploadId, i]));
-    this.#gone = 0;
   }
 
   clear(): void {
@@ -124,13 +92,10 @@ export class InFlight {
     this.#entries = new Map();
     this.#undo = undefined;
     this.#saved = 0;
-    this.#queued = [];
-    this.#queuedIndex = new Map();
-    this.#gone = 0;
   }
 
   /** What a snapshot taken now sees of the uploads in flight. */
-  capture(): Pick<SnapshotFrame, 'inFlight' | 'queuedIndex' | 'queued' | 'queuedCount'> {
+  capture(): Pick<SnapshotFrame, 'inFlight'> {
     if (this.#saved > this.#entries.size + 64) {
       // A new generation: snapshots of the old one keep its map, no longer written.
       this.#entries = new Map(this.#entries);
@@ -155,9 +120,6 @@ export class InFlight {
           return entries.get(id);
         },
       },
-      queuedIndex: this.#queuedIndex,
-      queued: this.#queued,
-      queuedCount: this.#queued.length,
     };
   }
 

@@ -1,5 +1,6 @@
 import type {UploadEntry, UploadProgressSnapshot} from '../types.js';
 import {settledEntry, type SettledItem, type SettledSums} from './settled-sums.js';
+import type {BacklogView} from './backlog.js';
 
 /**
  * What one snapshot can see, captured in O(uploads under way): settled uploads live in an
@@ -19,10 +20,8 @@ export interface SnapshotFrame {
   readonly settledCount: number;
   /** Entries of uploads in flight that changed since they were tracked: looked up first. */
   readonly inFlight: {get(id: string): UploadEntry | undefined};
-  /** id → position in {@link queued}, the entries as tracked; append-only within one generation. */
-  readonly queuedIndex: ReadonlyMap<string, number>;
-  readonly queued: readonly UploadEntry[];
-  readonly queuedCount: number;
+  /** Uploads tracked by id and not yet given a record (looked up last, see Backlog). */
+  readonly backlog: BacklogView;
   /**
    * Local key → the server's id, for files sent by this page; append-only within one
    * generation. A snapshot taken before an id arrived finds the local key in `inFlight` first.
@@ -39,9 +38,8 @@ function lookup(frame: SnapshotFrame, id: string): UploadEntry | undefined {
     // sharing this log (the same object each read: elements compare entries by identity).
     return (frame.settled[index] = settledEntry(frame.settled[index]!));
   }
-  // Neither changed nor settled when the snapshot was taken: as it was tracked.
-  const queued = frame.queuedIndex.get(id);
-  return queued !== undefined && queued < frame.queuedCount ? frame.queued[queued] : undefined;
+  // Neither in flight nor settled when the snapshot was taken: waiting, as it was tracked.
+  return frame.backlog(id);
 }
 
 function entryOf(frame: SnapshotFrame, id: string): UploadEntry | undefined {

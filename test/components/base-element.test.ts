@@ -7,6 +7,7 @@ import {
   css,
   type PropertyValues,
   type ReactiveController,
+  type Styles,
 } from '../../components/shared/base-element.js';
 import {uploadIdsConverter} from '../../components/shared/manager-controller.js';
 
@@ -20,7 +21,7 @@ class TestElement extends BaseElement {
     hidden2: {attribute: false},
   };
 
-  static override styles = [
+  static override styles: Styles = [
     css`
       :host {
         display: block;

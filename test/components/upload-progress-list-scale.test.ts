@@ -64,6 +64,32 @@ describe('<upload-progress-list> with many uploads', () => {
     }
   });
 
+  it('measures the first rows of a new set in the task after its first render, not in it', async () => {
+    const list = document.createElement('upload-progress-list');
+    list.manager = manager;
+    list.uploadIds = ids(MANY);
+    // Counting height reads (each lays the page out when it is not), not timing them.
+    const own = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetHeight')!;
+    let reads = 0;
+    Object.defineProperty(HTMLElement.prototype, 'offsetHeight', {
+      configurable: true,
+      get(this: HTMLElement) {
+        reads++;
+        return own.get!.call(this);
+      },
+    });
+    try {
+      document.body.append(list);
+      await list.updateComplete;
+      expect(rows(list).length, 'rows rendered').to.be.within(5, 40);
+      expect(reads, 'heights read in the task of the first render').to.equal(0);
+      await new Promise((resolve) => setTimeout(resolve));
+      expect(reads, 'a task later').to.be.at.least(rows(list).length);
+    } finally {
+      Object.defineProperty(HTMLElement.prototype, 'offsetHeight', own);
+    }
+  });
+
   it('renders the rows where it is scrolled to, each in its current state', async () => {
     const list = await makeList(ids(MANY));
     manager.set('f7000', {filename: 'f7000.jpg', status: 'completed', uploaded_bytes: 1000});
