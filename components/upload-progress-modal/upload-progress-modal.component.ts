@@ -135,6 +135,12 @@ export class UploadProgressModal extends BaseElement {
    */
   #rowsLater: Promise<void> | undefined;
   #rowsReady: boolean | undefined;
+  /**
+   * showModal() was called and the dialog not closed since: the `close` event of a dialog
+   * closed before a quick reopening arrives a task later, while the reopened one is not
+   * shown yet, and must not close it.
+   */
+  #modal = false;
   #opener: HTMLElement | null | undefined;
   #pointer: boolean | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -222,6 +228,7 @@ export class UploadProgressModal extends BaseElement {
       this.#rowsLater = later(() => {
         if (dialog.open) return;
         dialog.showModal();
+        this.#modal = true;
         // A static element first: the content is mostly read, and the close button only
         // gets focus when the user moves to it (which then holds the auto-close).
         this.renderRoot.querySelector('h2')!.focus();
@@ -250,7 +257,8 @@ export class UploadProgressModal extends BaseElement {
         event.preventDefault();
         this.#close('escape');
       }}
-      @close=${(event: Event) => (event.target as HTMLDialogElement).open || this.#close('escape')}
+      @close=${(event: Event) =>
+        (event.target as HTMLDialogElement).open || !this.#modal || this.#close('escape')}
       @focusin=${this.#sync}
       @focusout=${this.#sync}
     >
@@ -296,6 +304,7 @@ export class UploadProgressModal extends BaseElement {
   #close(reason: UploadProgressModalCloseReason): void {
     if (!this.#shown) return;
     this.#shown = false;
+    this.#modal = false;
     this.#rowsReady = false;
     this.open = false;
     this.renderRoot.querySelector('dialog')?.close();

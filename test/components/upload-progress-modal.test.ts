@@ -161,6 +161,30 @@ describe('<upload-progress-modal>', () => {
     expect(list()).to.not.equal(null);
   });
 
+  it("closed and opened again in one task, stays open when the first closing's close event comes late", async () => {
+    const modal = document.createElement('upload-progress-modal');
+    modal.manager = manager;
+    document.body.append(modal);
+    modal.uploadIds = ['a'];
+    await modal.updateComplete;
+    const dialog = modal.shadowRoot!.querySelector('dialog')!;
+    expect(dialog.open).to.be.true;
+    const reasons: string[] = [];
+    modal.addEventListener('close', (event) => reasons.push(event.detail.reason));
+    modal.close();
+    modal.show();
+    // Chromium fires a dialog's `close` event at the next frame: on a busy page, after the
+    // reopening's update and before its dialog is shown (a task later). What it dispatches
+    // then:
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(dialog.open, 'not shown yet').to.be.false;
+    dialog.dispatchEvent(new Event('close'));
+    await modal.updateComplete;
+    expect(reasons).to.deep.equal(['user']);
+    expect(modal.open, 'still open').to.be.true;
+    expect(dialog.open, 'dialog shown').to.be.true;
+  });
+
   it('takes what manager.track() takes: named rows before the first record', async () => {
     const modal = document.createElement('upload-progress-modal');
     modal.manager = manager;
