@@ -183,18 +183,31 @@ describe('<upload-progress-modal> upload()', () => {
     const manager = new UploadProgressManager({connectionBudget: new ConnectionBudget()});
     const modal = await modalOnPage((m) => (m.autoCloseDelay = 0));
     const closed = new Promise((resolve) => modal.addEventListener('close', resolve, {once: true}));
-    const task = modal.upload([file('one.txt', 40_000), file('two.txt', 60_000)], {
-      manager,
-      path: 'modal',
-      fields: {mock: JSON.stringify({stepMs: 20, steps: 4})},
-    });
-    // Only microtasks ran since: the answer cannot be in yet.
-    await modal.updateComplete;
-    await listOf(modal).updateComplete;
-    expect(rows(modal).map((r) => [r.name, r.status])).to.deep.equal([
-      ['one.txt', 'sending'],
-      ['two.txt', 'sending'],
-    ]);
+    // The request's bytes are held until the rows were read: the modal shows its rows a task
+    // or two after opening, by when a local server could otherwise have answered already.
+    const send = XMLHttpRequest.prototype.send;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body) {
+      void held.then(() => send.call(this, body));
+    };
+    let task: Promise<readonly string[]>;
+    try {
+      task = modal.upload([file('one.txt', 40_000), file('two.txt', 60_000)], {
+        manager,
+        path: 'modal',
+        fields: {mock: JSON.stringify({stepMs: 20, steps: 4})},
+      });
+      await modal.updateComplete;
+      await listOf(modal).updateComplete;
+      expect(rows(modal).map((r) => [r.name, r.status])).to.deep.equal([
+        ['one.txt', 'sending'],
+        ['two.txt', 'sending'],
+      ]);
+    } finally {
+      XMLHttpRequest.prototype.send = send;
+      release();
+    }
     const ids = await task;
     expect(ids).to.have.length(2);
     await closed;
