@@ -337,8 +337,11 @@ export class UploadProgressList extends BaseElement {
       const row = el.firstElementChild as HTMLElement;
       const shape = row.part.value + this.#open.has(id) + this.#width;
       if (el._shape === shape && this.#measured.has(id)) continue;
-      el._shape = shape;
       const height = row.offsetHeight;
+      // Not laid out (the list left the page, or is hidden): measured once it is. A height
+      // of 0 would make every row 0 high, and the next render build all of them.
+      if (!height) continue;
+      el._shape = shape;
       const before = this.#heights.get(i);
       if (this.#heights.set(i, height)) {
         changed = true;

@@ -1,7 +1,13 @@
 import type {UploadEntry} from '../types.js';
 
-/** What a snapshot sees of the backlog: the entry of an upload that was in it then. */
-export type BacklogView = (id: string) => UploadEntry | undefined;
+/**
+ * What a snapshot sees of the backlog: the entry of an upload that was in it then, made on
+ * the first read (`has` makes none: the elements ask it of every id).
+ */
+export interface BacklogView {
+  get(id: string): UploadEntry | undefined;
+  has(id: string): boolean;
+}
 
 /**
  * Uploads tracked by a plain id that have no in-flight record yet: `track()` of 10,000 ids
@@ -67,21 +73,28 @@ export class Backlog {
   /** What a snapshot taken now sees: the uploads here now, as they were tracked. */
   capture(): BacklogView {
     const [index, entries, count] = [this.#index, this.#entries, this.#index.size];
-    return (id) => {
+    const at = (id: string) => {
       const i = index.get(id);
-      // What InFlight.entryOf makes of an upload just tracked by id.
-      return i === undefined || i >= count
-        ? undefined
-        : (entries[i] ??= {
-            uploadId: id,
-            progress: null,
-            filename: null,
-            totalBytes: null,
-            connection: 'waiting',
-            phase: 'processing',
-            transferredBytes: null,
-            percentage: 0,
-          });
+      return i === undefined || i >= count ? undefined : i;
+    };
+    return {
+      has: (id) => at(id) !== undefined,
+      get: (id) => {
+        const i = at(id);
+        // What InFlight.entryOf makes of an upload just tracked by id.
+        return i === undefined
+          ? undefined
+          : (entries[i] ??= {
+              uploadId: id,
+              progress: null,
+              filename: null,
+              totalBytes: null,
+              connection: 'waiting',
+              phase: 'processing',
+              transferredBytes: null,
+              percentage: 0,
+            });
+      },
     };
   }
 }

@@ -1,4 +1,4 @@
-import type {UploadEntry, UploadProgressSnapshot} from '../types.js';
+import type {UploadEntry, UploadProgress, UploadProgressSnapshot} from '../types.js';
 import {settledEntry, type SettledItem, type SettledSums} from './settled-sums.js';
 import type {BacklogView} from './backlog.js';
 
@@ -29,24 +29,45 @@ export interface SnapshotFrame {
   readonly aliases: ReadonlyMap<string, string>;
 }
 
-function lookup(frame: SnapshotFrame, id: string): UploadEntry | undefined {
+/**
+ * What the frame holds for `id`. With `build`, its entry (a settled one kept as its record
+ * is built on its first read, once for every snapshot sharing the log: the same object each
+ * read, as elements compare entries by identity). Without, nothing is built: the entry, the
+ * record a settled one is kept as, or `true` for one waiting in the backlog; `has()` and
+ * `keys()` read this, since the elements ask them of every upload (building entries there
+ * undid the settled log's saving: 96 B an upload, kept).
+ */
+function lookup(
+  frame: SnapshotFrame,
+  id: string,
+  build: boolean,
+): UploadEntry | UploadProgress | true | undefined {
   const live = frame.inFlight.get(id);
   if (live) return live;
   const index = frame.settledIndex.get(id);
   if (index !== undefined && index < frame.settledCount) {
-    // An entry kept as its record is built on its first read, once for every snapshot
-    // sharing this log (the same object each read: elements compare entries by identity).
-    return (frame.settled[index] = settledEntry(frame.settled[index]!));
+    const item = frame.settled[index]!;
+    return build ? (frame.settled[index] = settledEntry(item)) : item;
   }
   // Neither in flight nor settled when the snapshot was taken: waiting, as it was tracked.
-  return frame.backlog(id);
+  return build ? frame.backlog.get(id) : frame.backlog.has(id) || undefined;
 }
 
-function entryOf(frame: SnapshotFrame, id: string): UploadEntry | undefined {
-  const entry = lookup(frame, id);
-  if (entry || frame.aliases.size === 0) return entry;
+/** {@link lookup} of `id`, or of the server id a local key was given. */
+function entryOf(frame: SnapshotFrame, id: string, build: boolean) {
+  const found = lookup(frame, id, build);
+  if (found || frame.aliases.size === 0) return found;
   const alias = frame.aliases.get(id);
-  return alias === undefined ? undefined : lookup(frame, alias);
+  return alias === undefined ? undefined : lookup(frame, alias, build);
+}
+
+/** An upload's record as a snapshot has it (a settled one kept as its record: that record). */
+function progressOf(found: UploadEntry | UploadProgress | true | undefined) {
+  return found === true || !found
+    ? undefined
+    : 'uploadId' in found
+      ? (found.progress ?? undefined)
+      : found;
 }
 
 /**
@@ -55,24 +76,27 @@ function entryOf(frame: SnapshotFrame, id: string): UploadEntry | undefined {
  */
 class FrameMap<V> implements ReadonlyMap<string, V> {
   readonly #frame: SnapshotFrame;
-  readonly #pick: (entry: UploadEntry) => V | undefined;
+  /** Entries (`uploads`) or records (`progressMap`). */
+  readonly #entries: boolean;
 
   constructor(
     frame: SnapshotFrame,
     readonly size: number,
-    pick: (entry: UploadEntry) => V | undefined,
+    entries: boolean,
   ) {
     this.#frame = frame;
-    this.#pick = pick;
+    this.#entries = entries;
   }
 
   get(id: string): V | undefined {
-    const entry = entryOf(this.#frame, id);
-    return entry && this.#pick(entry);
+    return (
+      this.#entries ? entryOf(this.#frame, id, true) : progressOf(entryOf(this.#frame, id, false))
+    ) as V | undefined;
   }
 
   has(id: string): boolean {
-    return this.get(id) !== undefined;
+    const found = entryOf(this.#frame, id, false);
+    return this.#entries ? found !== undefined : progressOf(found) !== undefined;
   }
 
   *entries(): MapIterator<[string, V]> {
@@ -83,7 +107,7 @@ class FrameMap<V> implements ReadonlyMap<string, V> {
   }
 
   *keys(): MapIterator<string> {
-    for (const [id] of this.entries()) yield id;
+    for (const id of this.#frame.order) if (this.has(id)) yield id;
   }
 
   *values(): MapIterator<V> {
@@ -141,12 +165,8 @@ export function buildSnapshot(
       ? left / bytesPerSecond
       : null;
   return Object.freeze({
-    progressMap: new FrameMap(
-      frame,
-      uploading + s.completed + s.failed,
-      (entry) => entry.progress ?? undefined,
-    ),
-    uploads: new FrameMap(frame, total, (entry) => entry),
+    progressMap: new FrameMap<UploadProgress>(frame, uploading + s.completed + s.failed, false),
+    uploads: new FrameMap<UploadEntry>(frame, total, true),
     overallPercentage,
     allCompleted,
     allSettled,

@@ -90,6 +90,28 @@ describe('<upload-progress-list> with many uploads', () => {
     }
   });
 
+  it('removed before its first rows are measured, builds no more rows; put back, it measures them', async () => {
+    const list = document.createElement('upload-progress-list');
+    list.manager = manager;
+    list.uploadIds = ids(MANY);
+    document.body.append(list);
+    await list.updateComplete;
+    const first = rows(list).length;
+    expect(first, 'rows rendered').to.be.within(5, 40);
+    // As a modal closing (it drops its list) or a route change does, before the next task.
+    list.remove();
+    await new Promise((resolve) => setTimeout(resolve));
+    await list.updateComplete;
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(rows(list).length, 'rows while out of the page').to.be.at.most(first);
+    document.body.append(list);
+    await rendered(list);
+    await rendered(list);
+    expect(rows(list).length, 'rows once back').to.be.within(5, 40);
+    const heights = rows(list).map((row) => row.offsetHeight);
+    expect(Math.min(...heights), 'measured rows').to.be.greaterThan(0);
+  });
+
   it('renders the rows where it is scrolled to, each in its current state', async () => {
     const list = await makeList(ids(MANY));
     manager.set('f7000', {filename: 'f7000.jpg', status: 'completed', uploaded_bytes: 1000});

@@ -172,3 +172,46 @@ describe('snapshots handed out never change', () => {
     manager.closeAll();
   });
 });
+
+describe('memory of reading a snapshot', () => {
+  it('has(), keys() and progressMap.get() build no entry for settled or waiting uploads (elements ask them of every id)', async () => {
+    const S = 4000;
+    const W = 4000;
+    const answer = (id: string) =>
+      `event: progress\ndata: ${JSON.stringify({upload_id: id, filename: `${id}.jpg`, total_bytes: 10, uploaded_bytes: 10, status: 'completed'})}\n\n`;
+    const manager = new UploadProgressManager({
+      // Settled at once for `s` ids; `w` ids hang, so all but the first 20 stay waiting.
+      fetch: (async (url: string) => {
+        const id = decodeURIComponent(String(url).split('/').pop()!);
+        if (id.startsWith('w')) return new Promise<Response>(() => {});
+        return new Response(answer(id), {headers: {'content-type': 'text/event-stream'}});
+      }) as typeof fetch,
+      connectionBudget: new ConnectionBudget(),
+      maxConnections: 20,
+    });
+    const settled = Array.from({length: S}, (_, i) => `s${i}`);
+    const waiting = Array.from({length: W}, (_, i) => `w${i}`);
+    manager.track(settled);
+    await waitFor(() => manager.getSnapshot().allSettled, 'all settled', 20_000);
+    manager.track(waiting);
+    await waitFor(() => manager.getSnapshot().waiting === W - 20, '20 requests open');
+    const snapshot = manager.getSnapshot();
+    await collect();
+    const before = process.memoryUsage().heapUsed;
+    let keys = 0;
+    for (const id of snapshot.uploads.keys()) keys += id ? 1 : 0;
+    let present = 0;
+    for (const id of [...settled, ...waiting]) present += snapshot.uploads.has(id) ? 1 : 0;
+    let records = 0;
+    for (const id of settled)
+      records += snapshot.progressMap.get(id)?.status === 'completed' ? 1 : 0;
+    let progressKeys = 0;
+    for (const id of snapshot.progressMap.keys()) progressKeys += id ? 1 : 0;
+    await collect();
+    const perUpload = (process.memoryUsage().heapUsed - before) / (S + W);
+    assert.deepEqual([keys, present, records, progressKeys], [S + W, S + W, S, S]);
+    // An entry is 80-96 bytes: building one per upload here showed as ~90 B an upload, kept.
+    assert.ok(perUpload < 30, `reading kept ${perUpload.toFixed(0)} B an upload`);
+    manager.closeAll();
+  });
+});
