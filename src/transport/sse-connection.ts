@@ -105,6 +105,9 @@ export async function readEventStream(
   // signal, and a read that never settles would hold the connection forever.
   const stop = () => {
     stopped = true;
+    // Now, not when fetch settles: a fetch that ignores its signal never does, and the
+    // connect deadline would hold a closed manager's process open for up to 120 s.
+    clock.clearTimeout(timer);
     controller.abort(STOPPED);
     void reader?.cancel().catch(() => undefined);
   };

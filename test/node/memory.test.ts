@@ -3,6 +3,7 @@ import {describe, it} from 'node:test';
 import {setFlagsFromString} from 'node:v8';
 import {runInNewContext} from 'node:vm';
 import {ConnectionBudget, UploadProgressManager, type UploadStatus} from '../../src/index.js';
+import {FakeClock} from '../helpers/fake-clock.js';
 import {ScriptedServer} from '../helpers/scripted-server.js';
 import {record, waitFor} from '../helpers/sse.js';
 
@@ -213,5 +214,28 @@ describe('memory of reading a snapshot', () => {
     // An entry is 80-96 bytes: building one per upload here showed as ~90 B an upload, kept.
     assert.ok(perUpload < 30, `reading kept ${perUpload.toFixed(0)} B an upload`);
     manager.closeAll();
+  });
+});
+
+describe('what a closed manager leaves running', () => {
+  it('closeAll() leaves no timer, even when a fetch ignores its abort signal and never settles', async () => {
+    const clock = new FakeClock();
+    let requests = 0;
+    const manager = new UploadProgressManager({
+      // A fetch wrapper that drops the signal: its promise outlives the close.
+      fetch: (() => {
+        requests++;
+        return new Promise<Response>(() => {});
+      }) as typeof fetch,
+      connectionBudget: new ConnectionBudget(),
+      clock,
+    });
+    manager.track(['a', 'b']);
+    await waitFor(() => requests === 2, 'both requests sent');
+    assert.notDeepEqual(clock.pending(), [], 'connect deadlines armed');
+    manager.closeAll();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Before: the 120 s connect deadlines stayed, and kept a Node process from exiting.
+    assert.deepEqual(clock.pending(), []);
   });
 });
