@@ -159,6 +159,19 @@ describe('tracking thousands of uploads', () => {
 });
 
 describe('uploads waiting their turn (no record of their own until it comes)', () => {
+  it('ids still waiting count as uploads of unknown size: the total estimates them at the mean of the known', () => {
+    const m = new UploadProgressManager({
+      fetch: (() => new Promise(() => undefined)) as typeof fetch,
+      connectionBudget: new ConnectionBudget(),
+    });
+    m.track([{upload_id: 'a', filename: 'a.bin', total_bytes: 1000}, 'b', 'c']);
+    const s = m.getSnapshot();
+    expect([s.total, s.pending, s.waiting]).to.deep.equal([3, 3, 3]);
+    expect(s.totalBytes, 'a known, b and c at its size').to.equal(3000);
+    expect(s.uploads.get('b')).to.deep.include({connection: 'waiting', totalBytes: null});
+    m.closeAll();
+  });
+
   it('track() of 10,000 ids makes no record per id in its task (two writes each), and the snapshot has them all', () => {
     const m = new UploadProgressManager({
       fetch: (() => new Promise(() => undefined)) as typeof fetch,

@@ -25,6 +25,11 @@ export interface Live {
 
 const zero = () => [0, 0, 0, 0, 0, 0, 0, 0];
 const NONE: readonly number[] = zero();
+/**
+ * What an upload tracked by id adds to each sum before it has a record (see
+ * `#contribution`): a size not known, pending, waiting. The manager's backlog adds this per id.
+ */
+export const WAITING: readonly number[] = [0, 0, 0, 1, 0, 1, 1, 0];
 
 /**
  * The uploads in flight, with what a snapshot needs of them kept up to date as each one

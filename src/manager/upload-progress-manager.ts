@@ -9,7 +9,7 @@ import {buildSnapshot} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
 import {FollowQueue} from './follow-queue.js';
 import {Backlog} from './backlog.js';
-import {InFlight, type Live} from './in-flight.js';
+import {InFlight, WAITING, type Live} from './in-flight.js';
 import {
   addSettled,
   EMPTY_SUMS,
@@ -508,8 +508,7 @@ export class UploadProgressManager {
         aliases: this.#aliases,
       },
       s,
-      // Each upload of the backlog adds to the unknown sizes, the pending and the waiting.
-      this.#flight.sums.map((x, i) => x + (i === 3 || i === 5 || i === 6 ? n : 0)),
+      this.#flight.sums.map((x, i) => x + n * WAITING[i]!),
       idle ? null : this.#speed.sample(this.#progressed, now),
     );
   }
