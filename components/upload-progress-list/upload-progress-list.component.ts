@@ -233,7 +233,9 @@ export class UploadProgressList extends BaseElement {
       measured.set(id, height);
       return height;
     });
-    const focused = this.#rowsEl()?.contains((this.renderRoot as ShadowRoot).activeElement);
+    const focused = this.#items?.parentElement?.contains(
+      (this.renderRoot as ShadowRoot).activeElement,
+    );
     this.#shown = shown;
     this.#measured = measured;
     this.#open = open;
@@ -379,10 +381,6 @@ export class UploadProgressList extends BaseElement {
     this.#els = els;
   }
 
-  #rowsEl(): HTMLElement | null {
-    return this.renderRoot.querySelector<HTMLElement>('.rows');
-  }
-
   // Event handlers are methods: Lit calls them with the element as `this`.
   #onScroll(event: Event): void {
     this.#top = (event.currentTarget as HTMLElement).scrollTop;
@@ -429,7 +427,7 @@ export class UploadProgressList extends BaseElement {
 
   /** Scrolls row `i` into view, renders it and focuses it. */
   async #focus(i: number): Promise<void> {
-    const rows = this.#rowsEl();
+    const rows = this.#items?.parentElement;
     if (!rows || i < 0) return;
     this.#active = this.#shown[i];
     this.#activeAt = i;
