@@ -1,12 +1,10 @@
 import {UploadProgressBar} from './upload-progress-bar.component.js';
-import {warmFormatsWhenIdle} from '../shared/formats.js';
 
 export * from './upload-progress-bar.component.js';
 export default UploadProgressBar;
 
 // Server rendering has no registry: the classes load, nothing is defined.
 if (globalThis.customElements && !customElements.get('upload-progress-bar')) {
-  warmFormatsWhenIdle();
   customElements.define('upload-progress-bar', UploadProgressBar);
 }
 
