@@ -298,3 +298,11 @@ export class BaseElement extends Base implements ReactiveControllerHost {
     return !this.isUpdatePending;
   }
 }
+
+/**
+ * Defines the element `tag` unless it is already defined (defining twice is harmless). In
+ * Node (server rendering) there is no registry: the classes load, nothing is defined.
+ */
+export function define(tag: string, element: CustomElementConstructor): void {
+  if (globalThis.customElements && !customElements.get(tag)) customElements.define(tag, element);
+}
