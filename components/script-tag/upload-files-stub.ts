@@ -19,7 +19,7 @@ function load(): Promise<typeof UploadFiles> {
       loading = undefined;
       throw new UploadProgressError(
         'upload-network',
-        `Could not load upload-progress.uploading.min.js, which must sit beside upload-progress.min.js: ${String(error)}`,
+        `Could not load upload-progress.uploading.min.js (beside this script): ${String(error)}`,
         {uploadId: '', cause: error},
       );
     },

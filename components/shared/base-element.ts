@@ -56,8 +56,12 @@ const sheets = new WeakMap<Document, Map<string, CSSStyleSheet>>();
 /** An element's reactive properties, by name. */
 type Values = Record<string, unknown>;
 
-/** Each class's properties with those of the classes it extends, its accessors defined. */
-const declared = new WeakMap<object, Record<string, PropertyDeclaration>>();
+/**
+ * Per class: its properties and those of the classes it extends, each with its declaration
+ * and its attribute (`''`: none), its accessors defined.
+ */
+type Declared = Map<string, [PropertyDeclaration, string]>;
+const declared = new WeakMap<object, Declared>();
 
 /**
  * The base class of the elements: a custom element with an open shadow root that renders
@@ -77,9 +81,7 @@ export class BaseElement extends Base implements ReactiveControllerHost {
 
   /** The attributes `static properties` maps (the classes' it extends too). */
   static get observedAttributes(): string[] {
-    return Object.entries(BaseElement.#properties(this)).flatMap(([name, declaration]) =>
-      declaration.attribute === false ? [] : [attributeOf(name, declaration)],
-    );
+    return [...BaseElement.#properties(this).values()].flatMap(([, attribute]) => attribute || []);
   }
 
   /**
@@ -87,16 +89,20 @@ export class BaseElement extends Base implements ReactiveControllerHost {
    * declares only its own), each given an accessor on this class's prototype once. An
    * accessor the class wrote itself is kept and called; the update is requested after it.
    */
-  static #properties(ctor: typeof BaseElement): Record<string, PropertyDeclaration> {
+  static #properties(ctor: typeof BaseElement): Declared {
     let all = declared.get(ctor);
     if (all) return all;
     const parent = Object.getPrototypeOf(ctor) as typeof BaseElement;
-    all = {
-      ...(parent.prototype instanceof BaseElement ? BaseElement.#properties(parent) : {}),
-      ...(Object.hasOwn(ctor, 'properties') ? ctor.properties : {}),
-    };
+    all = new Map(parent.prototype instanceof BaseElement ? BaseElement.#properties(parent) : []);
     declared.set(ctor, all);
-    for (const name of Object.keys(all)) {
+    for (const [name, declaration] of Object.entries(ctor.properties ?? {})) {
+      const {attribute} = declaration;
+      all.set(name, [
+        declaration,
+        attribute === false ? '' : typeof attribute === 'string' ? attribute : name.toLowerCase(),
+      ]);
+    }
+    for (const name of all.keys()) {
       const own = Object.getOwnPropertyDescriptor(ctor.prototype, name);
       Object.defineProperty(ctor.prototype, name, {
         get(this: BaseElement) {
@@ -115,7 +121,7 @@ export class BaseElement extends Base implements ReactiveControllerHost {
   }
 
   /** The properties of this element's class (see {@link BaseElement.#properties}). */
-  get #declared(): Record<string, PropertyDeclaration> {
+  get #declared(): Declared {
     return BaseElement.#properties(this.constructor as typeof BaseElement);
   }
 
@@ -143,7 +149,7 @@ export class BaseElement extends Base implements ReactiveControllerHost {
     super();
     // A framework may set properties on the element before its class is defined: those
     // own properties would hide the accessors.
-    for (const name of Object.keys(this.#declared)) {
+    for (const name of this.#declared.keys()) {
       if (Object.hasOwn(this, name)) {
         this.#early.push([name, (this as unknown as Values)[name]]);
         delete (this as unknown as Values)[name];
@@ -202,20 +208,18 @@ export class BaseElement extends Base implements ReactiveControllerHost {
   }
 
   attributeChangedCallback(attribute: string, _old: string | null, value: string | null): void {
-    const entry = Object.entries(this.#declared).find(
-      ([name, declaration]) => attributeOf(name, declaration) === attribute,
-    );
-    if (!entry) return;
-    const [name, {type, converter}] = entry;
-    this.#fromAttribute = name;
-    (this as unknown as Values)[name] = converter
-      ? converter.fromAttribute(value)
-      : type === Boolean
-        ? value !== null
-        : type === Number && value !== null
-          ? Number(value)
-          : value;
-    this.#fromAttribute = undefined;
+    for (const [name, [{type, converter}, own]] of this.#declared) {
+      if (own !== attribute) continue;
+      this.#fromAttribute = name;
+      (this as unknown as Values)[name] = converter
+        ? converter.fromAttribute(value)
+        : type === Boolean
+          ? value !== null
+          : type === Number && value !== null
+            ? Number(value)
+            : value;
+      this.#fromAttribute = undefined;
+    }
   }
 
   /**
@@ -226,8 +230,9 @@ export class BaseElement extends Base implements ReactiveControllerHost {
     if (name !== undefined) {
       if (Object.is(old, (this as unknown as Values)[name])) return;
       if (!this.#changed.has(name)) this.#changed.set(name, old);
-      const declaration = this.#declared[name];
-      if (declaration?.reflect && this.#fromAttribute !== name) this.#reflect.add(name);
+      const [declaration, attribute] = this.#declared.get(name) ?? [];
+      if (declaration?.reflect && attribute && this.#fromAttribute !== name)
+        this.#reflect.add(name);
     }
     if (this.isUpdatePending) return;
     this.isUpdatePending = true;
@@ -275,12 +280,11 @@ export class BaseElement extends Base implements ReactiveControllerHost {
       // Still part of this update, as in LitElement: a property render() sets is rendered now.
       template = this.render();
       for (const name of this.#reflect) {
-        const {type, attribute} = this.#declared[name]!;
+        const [{type}, attribute] = this.#declared.get(name)!;
         const value = (this as unknown as Values)[name];
         const text = type === Boolean ? (value ? '' : null) : value;
-        const attr = attributeOf(name, {attribute});
-        if (text == null) this.removeAttribute(attr);
-        else this.setAttribute(attr, String(text));
+        if (text == null) this.removeAttribute(attribute);
+        else this.setAttribute(attribute, String(text));
       }
     } finally {
       // From here on (and after a throw), a property set is a new update.
@@ -295,6 +299,10 @@ export class BaseElement extends Base implements ReactiveControllerHost {
   }
 }
 
-/** The attribute of property `name`. */
-const attributeOf = (name: string, {attribute}: PropertyDeclaration): string =>
-  typeof attribute === 'string' ? attribute : name.toLowerCase();
+/**
+ * Defines the element `tag` unless it is already defined (defining twice is harmless). In
+ * Node (server rendering) there is no registry: the classes load, nothing is defined.
+ */
+export function define(tag: string, element: CustomElementConstructor): void {
+  if (globalThis.customElements && !customElements.get(tag)) customElements.define(tag, element);
+}

@@ -65,14 +65,15 @@ export class ManagerController implements ReactiveController {
   /** Reads once a frame from now on. */
   #read(): void {
     this.#stop();
+    // The first frame's read then counts as a change (and resets the count of still reads).
     this.#last = undefined;
-    this.#still = 0;
     this.#next();
   }
 
   #next(): void {
     const run = () => {
-      this.#cancel();
+      // The other of the frame and the timer (nothing listens while reading).
+      this.#stop();
       const snapshot = this.#manager!.getSnapshot();
       if (snapshot !== this.#last) {
         this.#last = snapshot;
@@ -93,10 +94,6 @@ export class ManagerController implements ReactiveController {
   #stop(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
-    this.#cancel();
-  }
-
-  #cancel(): void {
     cancelAnimationFrame(this.#frame);
     clearTimeout(this.#timer);
   }

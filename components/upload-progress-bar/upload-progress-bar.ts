@@ -1,14 +1,10 @@
+import {define} from '../shared/base-element.js';
 import {UploadProgressBar} from './upload-progress-bar.component.js';
-import {warmFormatsWhenIdle} from '../shared/formats.js';
 
 export * from './upload-progress-bar.component.js';
 export default UploadProgressBar;
 
-// Server rendering has no registry: the classes load, nothing is defined.
-if (globalThis.customElements && !customElements.get('upload-progress-bar')) {
-  warmFormatsWhenIdle();
-  customElements.define('upload-progress-bar', UploadProgressBar);
-}
+define('upload-progress-bar', UploadProgressBar);
 
 declare global {
   interface HTMLElementTagNameMap {

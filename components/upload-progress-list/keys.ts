@@ -11,16 +11,15 @@ export function keyTarget(
   foldable: boolean,
 ): number | 'toggle' | undefined {
   const key = event.key;
-  const to =
-    key === 'ArrowDown' || (key === 'Tab' && !event.shiftKey)
-      ? i + 1
-      : key === 'ArrowUp' || key === 'Tab'
-        ? i - 1
-        : key === 'Home'
-          ? 0
-          : key === 'End'
-            ? n - 1
-            : undefined;
+  // No prototype: a key is never read as an inherited name.
+  const to = {
+    __proto__: null,
+    ArrowDown: i + 1,
+    ArrowUp: i - 1,
+    Home: 0,
+    End: n - 1,
+    Tab: event.shiftKey ? i - 1 : i + 1,
+  }[key] as number | undefined;
   if (to !== undefined) return key === 'Tab' && (to < 0 || to >= n) ? undefined : to;
   return foldable && (key === 'Enter' || key === ' ') ? 'toggle' : undefined;
 }

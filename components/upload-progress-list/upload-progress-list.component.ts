@@ -233,7 +233,9 @@ export class UploadProgressList extends BaseElement {
       measured.set(id, height);
       return height;
     });
-    const focused = this.#rowsEl()?.contains((this.renderRoot as ShadowRoot).activeElement);
+    const focused = this.#items?.parentElement?.contains(
+      (this.renderRoot as ShadowRoot).activeElement,
+    );
     this.#shown = shown;
     this.#measured = measured;
     this.#open = open;
@@ -275,24 +277,24 @@ export class UploadProgressList extends BaseElement {
     const last = h.at(this.#top + this.#viewport + MARGIN);
     const window: number[] = [];
     const active = this.#activeAt;
+    // The focused row stays rendered outside the window, placed where it belongs.
+    this.#pinned = active < first || active > last ? active : -1;
     if (active >= 0 && active < first) window.push(active);
     for (let i = Math.max(first, 0); i <= last; i++) window.push(i);
     if (active > last) window.push(active);
     this.#window = n ? window : [];
-    this.#first = first;
-    this.#last = last;
     return `padding-block:${h.offset(first)}px ${h.offset(n) - h.offset(last + 1)}px`;
   }
 
-  #first!: number;
-  #last!: number;
+  /** The focused row when it is rendered outside the window, else -1. */
+  #pinned!: number;
 
   #row(i: number): TemplateResult {
     const id = this.#shown[i]!;
     const entry = this.#snapshot.uploads.get(id);
     // The one row Tab enters on: the focused one, else the first in view.
     const active = this.#activeAt >= 0 ? i === this.#activeAt : i === this.#heights.at(this.#top);
-    const top = i < this.#first || i > this.#last ? this.#heights.offset(i) : null;
+    const top = i === this.#pinned ? this.#heights.offset(i) : null;
     const open = this.#open.has(id);
     const size = this.#shown.length;
     const key = `${i} ${size} ${active} ${open} ${top}`;
@@ -379,10 +381,6 @@ export class UploadProgressList extends BaseElement {
     this.#els = els;
   }
 
-  #rowsEl(): HTMLElement | null {
-    return this.renderRoot.querySelector<HTMLElement>('.rows');
-  }
-
   // Event handlers are methods: Lit calls them with the element as `this`.
   #onScroll(event: Event): void {
     this.#top = (event.currentTarget as HTMLElement).scrollTop;
@@ -429,7 +427,7 @@ export class UploadProgressList extends BaseElement {
 
   /** Scrolls row `i` into view, renders it and focuses it. */
   async #focus(i: number): Promise<void> {
-    const rows = this.#rowsEl();
+    const rows = this.#items?.parentElement;
     if (!rows || i < 0) return;
     this.#active = this.#shown[i];
     this.#activeAt = i;

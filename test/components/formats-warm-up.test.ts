@@ -13,13 +13,14 @@ describe('number formats made ahead of the first render', () => {
     } as unknown as typeof Intl.NumberFormat;
     Intl.NumberFormat = Counting;
     try {
-      await import('../../components/upload-progress-bar/upload-progress-bar.js');
-      expect(customElements.get('upload-progress-bar')).to.exist;
+      // The list (and so the modal, which imports it) formats numbers; the bar shows none.
+      await import('../../components/upload-progress-list/upload-progress-list.js');
+      expect(customElements.get('upload-progress-list')).to.exist;
       expect(made, 'nothing made while defining').to.equal(0);
       await new Promise((resolve) => requestIdleCallback(resolve));
       await new Promise((resolve) => setTimeout(resolve));
       expect(made, 'formats made once the page was idle').to.be.greaterThan(0);
-      expect(document.querySelector('upload-progress-bar')).to.equal(null);
+      expect(document.querySelector('upload-progress-list')).to.equal(null);
     } finally {
       Intl.NumberFormat = Original;
     }

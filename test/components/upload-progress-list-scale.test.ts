@@ -169,6 +169,10 @@ describe('<upload-progress-list> with many uploads', () => {
     expect(rows(list).some((row) => row.getAttribute('aria-posinset') === String(MANY))).to.equal(
       true,
     );
+    // Placed where it belongs (the first row: at the top of the rows' whole height), not at
+    // the start of the rows rendered.
+    const items = list.shadowRoot!.querySelector('.items')!;
+    expect(first.getBoundingClientRect().top).to.be.closeTo(items.getBoundingClientRect().top, 1);
     // And it still follows its upload.
     manager.set('f0', {filename: 'f0.jpg', status: 'completed', uploaded_bytes: 1000});
     await rendered(list);
