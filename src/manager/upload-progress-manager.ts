@@ -102,7 +102,7 @@ export class UploadProgressManager {
   #aliases = new Map<string, string>();
   #settled: SettledItem[] = [];
   #settledIndex = new Map<string, number>();
-  #sums: SettledSums = {...EMPTY_SUMS};
+  #sums: SettledSums = EMPTY_SUMS;
   /** Bytes moved (sent or processed) since the manager was made: the speed's input. */
   #progressed = 0;
   #snapshot: UploadProgressSnapshot | null = null;
@@ -493,10 +493,8 @@ export class UploadProgressManager {
 
   #build(): UploadProgressSnapshot {
     const order = this.#currentOrder();
-    const s = this.#sums;
-    const idle = order.length === 0 || s.completed + s.failed === order.length;
-    const now = this.#options.clock.now();
     const n = this.#backlog.pending;
+    const live = this.#flight.sums;
     return buildSnapshot(
       {
         order,
@@ -507,9 +505,9 @@ export class UploadProgressManager {
         backlog: this.#backlog.capture(),
         aliases: this.#aliases,
       },
-      s,
-      this.#flight.sums.map((x, i) => x + n * WAITING[i]!),
-      idle ? null : this.#speed.sample(this.#progressed, now),
+      // The settled sums, plus those of the uploads in flight and of those waiting.
+      this.#sums.map((sum, i) => (i < 8 ? sum + (live[i]! + n * WAITING[i]!) : sum)),
+      () => this.#speed.sample(this.#progressed, this.#options.clock.now()),
     );
   }
 }
