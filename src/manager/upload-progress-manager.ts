@@ -502,7 +502,7 @@ export class UploadProgressManager {
         settled: this.#settled,
         settledCount: this.#settled.length,
         ...this.#flight.capture(),
-        backlog: this.#backlog.capture(),
+        backlog: this.#backlog.capture((id) => this.#newLive(id, null, null, null, true).entry),
         aliases: this.#aliases,
       },
       // The settled sums, plus those of the uploads in flight and of those waiting.
