@@ -26,14 +26,15 @@ const LOAD = '__upload_progress_load__';
  * Siblings are looked for beside the script, or beside the page when the script has no URL
  * (its code injected inline). It never throws: every failure is a rejected promise.
  */
-const loader = `const ${LOAD}_base = (typeof document < "u" && document.currentScript && document.currentScript.src) || "";
+const loader = `const ${LOAD}_base = globalThis.document?.currentScript?.src;
 const ${LOAD}_cache = new Map();
 function ${LOAD}(path) {
   let loading = ${LOAD}_cache.get(path);
   if (!loading) {
-    loading = Promise.resolve()
-      .then(() => import(new URL(path, ${LOAD}_base || (typeof document < "u" ? document.baseURI : location.href)).href))
-      .then((m) => Promise.all(m.d.map(${LOAD})).then((deps) => m.default(${LOAD}, ...deps)));
+    loading = (async () => {
+      const m = await import(new URL(path, ${LOAD}_base || globalThis.document?.baseURI || location.href).href);
+      return m.default(${LOAD}, ...(await Promise.all(m.d.map(${LOAD}))));
+    })();
     loading.catch(() => ${LOAD}_cache.delete(path));
     ${LOAD}_cache.set(path, loading);
   }
