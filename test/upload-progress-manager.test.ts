@@ -295,7 +295,7 @@ describe('UploadProgressManager', () => {
       totalBytes: 50,
     });
     expect(() => manager.track([''])).to.throw(TypeError, /non-empty/);
-    expect(() => manager.track([{} as never])).to.throw(TypeError);
+    expect(() => manager.track([{} as never])).to.throw(TypeError, /track\(\) takes .*got \{\}/);
     manager.closeAll();
   });
 

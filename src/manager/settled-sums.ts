@@ -95,7 +95,7 @@ export function readTracked(upload: TrackedUpload): {
   const id = typeof upload === 'string' ? upload : upload?.upload_id;
   if (typeof id !== 'string' || id === '') {
     throw new TypeError(
-      `track() takes upload ids (non-empty strings) or {upload_id, filename?, total_bytes?}; got ${JSON.stringify(upload)}.`,
+      `track() takes non-empty ids or {upload_id, filename?, total_bytes?}, got ${JSON.stringify(upload)}.`,
     );
   }
   if (typeof upload === 'string') return {id, filename: null, totalBytes: null};
@@ -115,7 +115,7 @@ export function readTransferred(file: TransferredFile): {filename: string; total
   const size = file?.total_bytes;
   if (typeof file?.filename !== 'string' || typeof size !== 'number' || !(size >= 0)) {
     throw new TypeError(
-      `trackTransfers() takes {filename, total_bytes} with a size >= 0; got ${JSON.stringify(file)}.`,
+      `trackTransfers() takes {filename, total_bytes >= 0}, got ${JSON.stringify(file)}.`,
     );
   }
   return {filename: file.filename, totalBytes: Math.min(Math.floor(size), Number.MAX_SAFE_INTEGER)};

@@ -112,7 +112,9 @@ export class UploadProgressManager {
   constructor(options: UploadProgressManagerOptions = {}) {
     const resolved = resolveOptions(options);
     if (options.multiplexUrl !== undefined && typeof options.multiplexUrl !== 'string') {
-      throw new TypeError('multiplexUrl must be a URL string, e.g. "/api/files/progress".');
+      throw new TypeError(
+        `multiplexUrl must be a URL string, got ${JSON.stringify(options.multiplexUrl)}.`,
+      );
     }
     const share = options.transferShare ?? 0.5;
     must(share >= 0 && share <= 1, 'transferShare', share, 'a number from 0 to 1');
@@ -330,9 +332,7 @@ export class UploadProgressManager {
       },
       attach: (uploadId) => {
         if (typeof uploadId !== 'string' || uploadId === '') {
-          throw new TypeError(
-            `attach() takes a non-empty upload id, got ${JSON.stringify(uploadId)}.`,
-          );
+          throw new TypeError(`attach() takes a non-empty id, got ${JSON.stringify(uploadId)}.`);
         }
         if (!sending()) return;
         this.#attach(live, uploadId);

@@ -51,7 +51,7 @@ export function taskControls(keys: readonly string[], resumable: boolean) {
     retry: act('retry'),
     throttle(rate: number | null, key?: string): void {
       if (!resumable) {
-        throw new TypeError('throttle() needs the tus option: one POST cannot be slowed.');
+        throw new TypeError('throttle() needs the tus option.');
       }
       for (const k of mine(key)) controls.get(k)?.run?.throttle(rate);
     },
