@@ -42,6 +42,12 @@ const internal = [
   'inFlight',
   'counted',
   'onGrant',
+  'aliases',
+  'backlog',
+  'entryOf',
+  'pool',
+  'free',
+  'sums',
 ];
 
 /**
