@@ -48,6 +48,8 @@ const internal = [
   'pool',
   'free',
   'sums',
+  'sent',
+  'saved',
 ];
 
 /**

@@ -7,7 +7,7 @@
 // alone (3 passes) 21,644 B, esbuild then terser 21,487 B; terser's extra passes find what
 // esbuild's one pass leaves. Only terser's safe options: no `unsafe*`, no `pure_getters`.
 // Property names are kept, except the few `internal` ones named by the build (properties of
-// objects no user and no other file ever sees); a chunk that names one in a string, or two
+// objects no user and no other file ever sees); a chunk with a string that is one of them, or two
 // chunks that both use one (each is minified alone, so they could disagree), fail the build.
 import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import {dirname, join, sep} from 'node:path';
@@ -28,7 +28,10 @@ function packageOf(id) {
   };
 }
 
-/** The texts of a program's strings and templates, and every identifier and property name in it. */
+/**
+ * The texts of a program's strings and templates (a name read as `x[name]` or `name in x` is one),
+ * and every identifier and property name in it.
+ */
 function namesIn(ast) {
   const strings = new Set();
   const names = new Set();
@@ -63,7 +66,7 @@ export function minifyChunk({target, internal = []}) {
       if (internal.length > 0) {
         const {strings, names} = namesIn(this.parse(code));
         for (const name of internal) {
-          if ([...strings].some((text) => text.includes(name))) {
+          if (strings.has(name)) {
             this.error(
               `minify-chunk: ${chunk.fileName} names the internal property ${name} in a string`,
             );
