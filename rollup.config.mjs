@@ -162,6 +162,9 @@ export default [
     output: {
       dir: 'dist',
       sourcemap: true,
+      // The namespace objects (`import * as core`) are only spread into window.UploadProgress:
+      // no need to freeze them.
+      freeze: false,
     },
   },
   // The core alone, for pages whose CSP requires Trusted Types without Lit's `lit-html` policy.
@@ -173,6 +176,11 @@ export default [
       esbuild({target, tsconfig: 'tsconfig.json'}),
       minifyChunk({target, internal}),
     ],
-    output: {file: 'dist/upload-progress.core.min.js', format: 'iife', sourcemap: true},
+    output: {
+      file: 'dist/upload-progress.core.min.js',
+      format: 'iife',
+      sourcemap: true,
+      freeze: false,
+    },
   },
 ];
