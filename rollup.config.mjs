@@ -69,6 +69,11 @@ export const lazy = [
         module: 'components/upload-progress-list/row-action.ts',
         stub: 'components/script-tag/row-action-stub.ts',
       },
+      {
+        module: 'src/uploading/transfer-controls.ts',
+        stub: 'components/script-tag/transfer-controls-stub.ts',
+        from: ['src/uploading/upload-files.ts'],
+      },
     ],
   },
   {

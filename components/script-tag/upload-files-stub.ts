@@ -5,7 +5,7 @@
 // Pages that only follow uploads never download it.
 import {UploadProgressError} from '../../src/errors.js';
 import {getUploadProgressManager} from '../../src/manager/upload-progress-manager.js';
-import {taskControls} from '../../src/uploading/transfer-controls.js';
+import {controlsLoaded, taskControls} from './transfer-controls-stub.js';
 import type * as UploadFiles from './uploading.js';
 
 let loaded: typeof UploadFiles | undefined;
@@ -14,7 +14,10 @@ let loading: Promise<typeof UploadFiles> | undefined;
 /** Loads the sibling file once; a failed load is tried again on the next call. */
 function load(): Promise<typeof UploadFiles> {
   loading ??= import('./uploading.js').then(
-    (module) => (loaded = module),
+    (module) => {
+      controlsLoaded(module);
+      return (loaded = module);
+    },
     (error: unknown) => {
       loading = undefined;
       throw new UploadProgressError(

@@ -381,18 +381,51 @@ describe('end to end through the script-tag bundle', () => {
     refused.length = 0;
     await page.evaluate(() => {
       const modal = document.querySelector('upload-progress-modal') as unknown as {
-        upload(files: File[], options: object): Promise<string[]>;
+        upload(files: File[], options: object): ReturnType<typeof UploadProgress.uploadFiles>;
       };
-      modal.upload([new File(['x'], 'again.txt')], {url: '/refuse'}).catch(() => {});
+      // Made before the sibling is there: its controls act once it is.
+      const task = modal.upload([new File(['x'], 'again.txt')], {url: '/refuse'});
+      task.catch(() => {});
+      (globalThis as unknown as {e2eTask: typeof task}).e2eTask = task;
     });
     // Playwright's role selectors look into the modal's and the list's shadow roots.
     const retry = page.getByRole('button', {name: 'Retry again.txt'});
     await retry.waitFor({timeout: 15_000});
     assert.deepEqual(fetched, [SIBLING], 'the button came with the sibling');
     assert.deepEqual(refused, ['POST']);
+    const refusedPosts = async (n: number) => {
+      for (let i = 0; i < 300 && refused.length < n; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      return refused.length;
+    };
     await retry.click();
-    for (let i = 0; i < 300 && refused.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(refused, ['POST', 'POST'], 'sent again by the button');
+    assert.equal(await refusedPosts(2), 2, 'sent again by the button');
+    await retry.waitFor({timeout: 15_000});
+    const controls = await page.evaluate(() => {
+      const task = (
+        globalThis as unknown as {e2eTask: ReturnType<typeof UploadProgress.uploadFiles>}
+      ).e2eTask;
+      const [key] = task.keys;
+      let throttle = '';
+      try {
+        task.throttle(1000);
+      } catch (error) {
+        throttle = String(error);
+      }
+      return {
+        action: UploadProgress.uploadAction(key!),
+        paused: task.pause(),
+        throttle,
+        retried: task.retry(),
+      };
+    });
+    assert.deepEqual(controls, {
+      action: 'retry',
+      paused: false,
+      throttle: 'TypeError: throttle() needs the tus option.',
+      retried: true,
+    });
+    assert.equal(await refusedPosts(3), 3, "sent again by the task's retry()");
     await page.close();
   });
 
@@ -573,7 +606,13 @@ declare const UploadProgress: {
   uploadFiles(
     files: File[],
     options: {path?: string; fields?: Record<string, string>},
-  ): Promise<string[]> & {keys: readonly string[]};
+  ): Promise<string[]> & {
+    keys: readonly string[];
+    pause(key?: string): boolean;
+    retry(key?: string): boolean;
+    throttle(rate: number | null, key?: string): void;
+  };
+  uploadAction(key: string): string | null;
   getUploadProgressManager(): {
     getSnapshot(): {
       uploads: {
