@@ -5,6 +5,7 @@
 // Pages that only follow uploads never download it.
 import {UploadProgressError} from '../../src/errors.js';
 import {getUploadProgressManager} from '../../src/manager/upload-progress-manager.js';
+import {claimResumed} from '../../src/uploading/upload-persistence.js';
 import {controlsLoaded, taskControls} from './transfer-controls-stub.js';
 import type * as UploadFiles from './uploading.js';
 
@@ -50,12 +51,20 @@ export const uploadFiles: typeof UploadFiles.uploadFiles = (files, options = {})
     }
   });
   const manager = options.manager ?? getUploadProgressManager();
-  const handles = manager.trackTransfers(
-    list.map((file) => ({
-      filename: typeof File === 'function' && file instanceof File ? file.name : 'blob',
-      total_bytes: file.size,
-    })),
+  // A resumable file a reload interrupted goes on in its row (see resumeUploads()): claimed
+  // here, since the real one sees the manager only through the view below.
+  const resumed = list.map(
+    (file) => options.tus && claimResumed(options.tus.fingerprint(file), manager),
   );
+  const fresh = manager.trackTransfers(
+    list
+      .filter((_, i) => !resumed[i])
+      .map((file) => ({
+        filename: typeof File === 'function' && file instanceof File ? file.name : 'blob',
+        total_bytes: file.size,
+      })),
+  );
+  const handles = resumed.map((handle) => handle || fresh.shift()!);
   const tracked = new Proxy(manager, {
     get(target, name) {
       if (name === 'trackTransfers') return () => handles;

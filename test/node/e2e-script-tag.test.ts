@@ -333,6 +333,40 @@ describe('end to end through the script-tag bundle', () => {
     await page.close();
   });
 
+  it('after a reload, a resumable file chosen again before the sending code is there goes on in its own row', async () => {
+    const page = await open();
+    fetched.length = 0;
+    // As source text: tsx would name the fake's functions with a helper the page lacks.
+    const found = (await page.evaluate(`(async () => {
+      // What persist stored for a resumable file a reload cut short.
+      sessionStorage.setItem('upload-progress', JSON.stringify([
+        {ref: 'old-1', upload_id: null, filename: 'a.txt', total_bytes: 1, resume: 'fp:a.txt'},
+      ]));
+      const [key] = UploadProgress.resumeUploads();
+      const sent = [];
+      // A resumable transfer of the page's own (tusTransfer() needs tus-js-client).
+      const tus = {
+        fingerprint: (file) => 'fp:' + file.name,
+        send: (file, job) => {
+          sent.push(job.handle.key);
+          job.handle.progress(file.size);
+          return {pause() {}, resume() {}, retry() {}, throttle() {}};
+        },
+        throttle() {},
+      };
+      const manager = UploadProgress.getUploadProgressManager();
+      const task = UploadProgress.uploadFiles([new File(['x'], 'a.txt')], {tus});
+      const early = {keys: [...task.keys], total: manager.getSnapshot().total};
+      for (let i = 0; i < 200 && sent.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      return {key, early, sent, total: manager.getSnapshot().total};
+    })()`)) as {key: string; early: {keys: string[]; total: number}; sent: string[]; total: number};
+    assert.deepEqual(fetched, [SIBLING], 'the sending code came after the call');
+    assert.deepEqual(found.early, {keys: [found.key], total: 1}, 'its row, not a second one');
+    assert.deepEqual(found.sent, [found.key], 'sent under the key of its row');
+    assert.equal(found.total, 1);
+    await page.close();
+  });
+
   it('uploadFiles() on a plain page: the sending code is fetched on the first call only, then calls are direct', async () => {
     const page = await open();
     fetched.length = 0;
@@ -613,8 +647,10 @@ declare const UploadProgress: {
     throttle(rate: number | null, key?: string): void;
   };
   uploadAction(key: string): string | null;
+  resumeUploads(): string[];
   getUploadProgressManager(): {
     getSnapshot(): {
+      total: number;
       uploads: {
         get(
           key: string,
