@@ -50,6 +50,8 @@ const internal = [
   'sums',
   'sent',
   'saved',
+  'take',
+  'urlFor',
 ];
 
 /**
