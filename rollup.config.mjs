@@ -29,6 +29,32 @@ const componentsDir = resolve('components') + sep;
 const target = 'es2022';
 
 /**
+ * Properties the script-tag builds shorten (scripts/build/minify-chunk.mjs): long names of
+ * objects only the core's own modules see (an upload's record in flight, a snapshot's frame,
+ * a waiter of the connection budget, a follow of the queue), each used by one file of the
+ * build. Never a name of the public API, of an option, or of anything a sibling file reads.
+ */
+const internal = [
+  'sizeKnown',
+  'following',
+  'settledIndex',
+  'settledCount',
+  'inFlight',
+  'counted',
+  'onGrant',
+  'aliases',
+  'backlog',
+  'entryOf',
+  'pool',
+  'free',
+  'sums',
+  'sent',
+  'saved',
+  'take',
+  'urlFor',
+];
+
+/**
  * Modules the script tag loads late: each gets a sibling file `upload-progress.<name>.min.js`,
  * and `stub` (same exports) stands in for it until then. With `via`, the stub loads that
  * module instead, which brings the lazy one and the modules of `with`; everywhere else each
@@ -44,6 +70,11 @@ export const lazy = [
       {
         module: 'components/upload-progress-list/row-action.ts',
         stub: 'components/script-tag/row-action-stub.ts',
+      },
+      {
+        module: 'src/uploading/transfer-controls.ts',
+        stub: 'components/script-tag/transfer-controls-stub.ts',
+        from: ['src/uploading/upload-files.ts'],
       },
     ],
   },
@@ -133,11 +164,14 @@ export default [
       // First: it resolves imports of the lazy modules before node-resolve does.
       lazySiblings({lazy, prefix: 'upload-progress'}),
       ...scriptTagPlugins(),
-      minifyChunk({target}),
+      minifyChunk({target, internal}),
     ],
     output: {
       dir: 'dist',
       sourcemap: true,
+      // The namespace objects (`import * as core`) are only spread into window.UploadProgress:
+      // no need to freeze them.
+      freeze: false,
     },
   },
   // The core alone, for pages whose CSP requires Trusted Types without Lit's `lit-html` policy.
@@ -147,8 +181,13 @@ export default [
     plugins: [
       nodeResolve({browser: true, extensions}),
       esbuild({target, tsconfig: 'tsconfig.json'}),
-      minifyChunk({target}),
+      minifyChunk({target, internal}),
     ],
-    output: {file: 'dist/upload-progress.core.min.js', format: 'iife', sourcemap: true},
+    output: {
+      file: 'dist/upload-progress.core.min.js',
+      format: 'iife',
+      sourcemap: true,
+      freeze: false,
+    },
   },
 ];

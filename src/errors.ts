@@ -91,11 +91,13 @@ export class UploadProgressError extends Error {
   constructor(kind: UploadProgressErrorKind, message: string, details: UploadProgressErrorDetails) {
     super(message, details.cause === undefined ? undefined : {cause: details.cause});
     this.kind = kind;
-    this.uploadId = details.uploadId;
-    this.status = details.status;
-    this.attempt = details.attempt;
-    this.retryAfter = details.retryAfter;
-    this.data = details.data;
+    ({
+      uploadId: this.uploadId,
+      status: this.status,
+      attempt: this.attempt,
+      retryAfter: this.retryAfter,
+      data: this.data,
+    } = details);
   }
 
   /** The stream reconnects after this error (with backoff). */

@@ -141,9 +141,20 @@ describe('UploadProgressManager.trackTransfers', () => {
 
   it('rejects files without a name or size, and ids that are not ids', () => {
     const {manager} = setup();
-    expect(() => manager.trackTransfers([{filename: 'a'} as never])).to.throw(TypeError);
+    expect(() => manager.trackTransfers([{filename: 'a'} as never])).to.throw(
+      TypeError,
+      /trackTransfers\(\) takes \{filename, total_bytes >= 0\}, got \{"filename":"a"\}/,
+    );
+    expect(() => manager.trackTransfers([{filename: 'a', total_bytes: -1}])).to.throw(TypeError);
     const [h] = manager.trackTransfers([{filename: 'a', total_bytes: 1}]);
-    expect(() => h!.attach('')).to.throw(TypeError);
+    expect(() => h!.attach('')).to.throw(TypeError, /attach\(\) takes a non-empty id, got ""/);
+  });
+
+  it('refuses a multiplexUrl that is not a string, saying what it got', () => {
+    expect(() => new UploadProgressManager({multiplexUrl: 42 as never})).to.throw(
+      TypeError,
+      /multiplexUrl must be a URL string, got 42/,
+    );
   });
 
   it('with a manager signal aborted, handles are inert', () => {

@@ -403,6 +403,13 @@ describe('uploadFiles() with a scripted XMLHttpRequest', () => {
     expect(xhrs.all).to.have.length(0);
   });
 
+  it('throttle() of a task sent without tus throws: one POST cannot be slowed', async () => {
+    const {manager, createXhr} = setup();
+    const task = uploadFiles([], {manager, createXhr});
+    expect(() => task.throttle(1000)).to.throw(TypeError, /throttle\(\) needs the tus option/);
+    await task;
+  });
+
   it('throws at once for what is not a file and for options that cannot work', () => {
     const {manager, createXhr} = setup();
     expect(() => uploadFiles(['x' as unknown as File], {manager, createXhr})).to.throw(TypeError);

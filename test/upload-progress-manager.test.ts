@@ -295,7 +295,7 @@ describe('UploadProgressManager', () => {
       totalBytes: 50,
     });
     expect(() => manager.track([''])).to.throw(TypeError, /non-empty/);
-    expect(() => manager.track([{} as never])).to.throw(TypeError);
+    expect(() => manager.track([{} as never])).to.throw(TypeError, /track\(\) takes .*got \{\}/);
     manager.closeAll();
   });
 
@@ -326,6 +326,28 @@ describe('UploadProgressManager', () => {
     }
     const s = manager.getSnapshot();
     expect(s.bytesPerSecond).to.be.closeTo(2000, 1);
+    expect(s.etaSeconds).to.be.closeTo(3, 0.01);
+    manager.closeAll();
+  });
+
+  it('counts one that failed before its size was known at the mean in the total, not in the time left', async () => {
+    const clock = new FakeClock();
+    const {server, manager} = setup({clock});
+    manager.track(['x', 'a']);
+    await connected(server, 'x', 'a');
+    server.send('x', {status: 'failed', total_bytes: 0, error: 'gone'});
+    server.send('a', {total_bytes: 10_000, uploaded_bytes: 0});
+    await waitFor(() => manager.getSnapshot().failed === 1 && manager.getSnapshot().uploading);
+    for (let i = 1; i <= 4; i++) {
+      await clock.advance(500);
+      server.send('a', {total_bytes: 10_000, uploaded_bytes: i * 1000});
+      await waitFor(() => manager.getSnapshot().uploadedBytes === i * 1000);
+    }
+    const s = manager.getSnapshot();
+    // x is sized at the mean of the known ones (10,000): 4,000 of 20,000.
+    expect(s.totalBytes).to.equal(20_000);
+    expect(s.overallPercentage).to.equal(20);
+    // Only a's 6,000 bytes are left, at 2,000 a second.
     expect(s.etaSeconds).to.be.closeTo(3, 0.01);
     manager.closeAll();
   });

@@ -5,7 +5,8 @@
 // Pages that only follow uploads never download it.
 import {UploadProgressError} from '../../src/errors.js';
 import {getUploadProgressManager} from '../../src/manager/upload-progress-manager.js';
-import {taskControls} from '../../src/uploading/transfer-controls.js';
+import {claimResumed, HANDED} from '../../src/uploading/upload-persistence.js';
+import {controlsLoaded, taskControls} from './transfer-controls-stub.js';
 import type * as UploadFiles from './uploading.js';
 
 let loaded: typeof UploadFiles | undefined;
@@ -14,7 +15,10 @@ let loading: Promise<typeof UploadFiles> | undefined;
 /** Loads the sibling file once; a failed load is tried again on the next call. */
 function load(): Promise<typeof UploadFiles> {
   loading ??= import('./uploading.js').then(
-    (module) => (loaded = module),
+    (module) => {
+      controlsLoaded(module);
+      return (loaded = module);
+    },
     (error: unknown) => {
       loading = undefined;
       throw new UploadProgressError(
@@ -31,8 +35,8 @@ function load(): Promise<typeof UploadFiles> {
  * `uploadFiles()` of the script tag. Once the sibling is there, the real one. Before, the
  * same promise with the same `keys` at once: the files are checked and tracked here, so rows
  * show them from the call (at 0 % until the sending code arrives), and the real one, once
- * loaded, sends them under these keys (it is handed a view of the manager whose
- * `trackTransfers` returns them). test/node/e2e-script-tag.test.ts proves the hand-over
+ * loaded, sends them under these keys (handed over in its `HANDED` option, see
+ * src/uploading/upload-persistence.ts). test/node/e2e-script-tag.test.ts proves the hand-over
  * through the built script, so a change to how uploadFiles() tracks its files shows there.
  */
 export const uploadFiles: typeof UploadFiles.uploadFiles = (files, options = {}) => {
@@ -47,21 +51,24 @@ export const uploadFiles: typeof UploadFiles.uploadFiles = (files, options = {})
     }
   });
   const manager = options.manager ?? getUploadProgressManager();
-  const handles = manager.trackTransfers(
-    list.map((file) => ({
-      filename: typeof File === 'function' && file instanceof File ? file.name : 'blob',
-      total_bytes: file.size,
-    })),
+  // A resumable file a reload interrupted goes on in its row (see resumeUploads()): claimed
+  // here, as the real one would, before its row is handed over.
+  const resumed = list.map(
+    (file) => options.tus && claimResumed(options.tus.fingerprint(file), manager),
   );
-  const tracked = new Proxy(manager, {
-    get(target, name) {
-      if (name === 'trackTransfers') return () => handles;
-      const value: unknown = Reflect.get(target, name, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  const fresh = manager.trackTransfers(
+    list
+      .filter((_, i) => !resumed[i])
+      .map((file) => ({
+        filename: typeof File === 'function' && file instanceof File ? file.name : 'blob',
+        total_bytes: file.size,
+      })),
+  );
+  const handles = resumed.map((handle) => handle || fresh.shift()!);
   const task = load()
-    .then((module) => module.uploadFiles(list, {...options, manager: tracked}))
+    .then((module) =>
+      module.uploadFiles(list, {...options, manager, [HANDED]: handles} as typeof options),
+    )
     .catch((error: unknown) => {
       // A bad option, or no sending code: the rows say why instead of waiting forever.
       for (const handle of handles) handle.fail(String((error as Error)?.message ?? error));

@@ -5,3 +5,4 @@
 import '../upload-progress-list/row-action.js';
 
 export {uploadFiles} from '../../src/uploading/upload-files.js';
+export {controlUpload, uploadAction, taskControls} from '../../src/uploading/transfer-controls.js';

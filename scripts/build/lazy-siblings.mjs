@@ -26,14 +26,15 @@ const LOAD = '__upload_progress_load__';
  * Siblings are looked for beside the script, or beside the page when the script has no URL
  * (its code injected inline). It never throws: every failure is a rejected promise.
  */
-const loader = `const ${LOAD}_base = (typeof document < "u" && document.currentScript && document.currentScript.src) || "";
+const loader = `const ${LOAD}_base = globalThis.document?.currentScript?.src;
 const ${LOAD}_cache = new Map();
 function ${LOAD}(path) {
   let loading = ${LOAD}_cache.get(path);
   if (!loading) {
-    loading = Promise.resolve()
-      .then(() => import(new URL(path, ${LOAD}_base || (typeof document < "u" ? document.baseURI : location.href)).href))
-      .then((m) => Promise.all(m.d.map(${LOAD})).then((deps) => m.default(${LOAD}, ...deps)));
+    loading = (async () => {
+      const m = await import(new URL(path, ${LOAD}_base || globalThis.document?.baseURI || location.href).href);
+      return m.default(${LOAD}, ...(await Promise.all(m.d.map(${LOAD}))));
+    })();
     loading.catch(() => ${LOAD}_cache.delete(path));
     ${LOAD}_cache.set(path, loading);
   }
@@ -42,11 +43,12 @@ function ${LOAD}(path) {
 `;
 
 /**
- * @param {{lazy: {module: string, stub: string, name: string, via?: string, with?: {module: string, stub: string}[]}[], prefix: string}} options
+ * @param {{lazy: {module: string, stub: string, name: string, via?: string, with?: {module: string, stub: string, from?: string[]}[]}[], prefix: string}} options
  *   `lazy`: each module loaded late (`module`), the stub that stands in for it, and the
  *   sibling's name (its file: `${prefix}.${name}.min.js`); `via`, the module the stub loads
  *   instead when the sibling holds more (it alone gets the real `module` and the real
- *   modules of `with`, whose stubs everything else gets)
+ *   modules of `with`, whose stubs everything else gets; a `with` module's `from` names other
+ *   modules of the sibling that import it and get the real one too)
  * @returns {import('rollup').Plugin}
  */
 export function lazySiblings({lazy, prefix}) {
@@ -56,10 +58,14 @@ export function lazySiblings({lazy, prefix}) {
     stub: resolve(entry.stub),
     via: entry.via && resolve(entry.via),
   }));
-  /** Every redirected module: its stub, and the one importer that gets the real thing. */
+  /** Every redirected module: its stub, and the importers that get the real thing. */
   const redirects = entries.flatMap((e) => [
-    {module: e.module, stub: e.stub, from: e.via ?? e.stub},
-    ...(e.with ?? []).map((w) => ({module: resolve(w.module), stub: resolve(w.stub), from: e.via})),
+    {module: e.module, stub: e.stub, from: [e.via ?? e.stub]},
+    ...(e.with ?? []).map((w) => ({
+      module: resolve(w.module),
+      stub: resolve(w.stub),
+      from: [e.via, ...(w.from ?? []).map((f) => resolve(f))],
+    })),
   ]);
   return {
     name: 'lazy-siblings',
@@ -72,7 +78,7 @@ export function lazySiblings({lazy, prefix}) {
       // The stub (or the sibling's `via` module) gets the real thing, every other importer
       // the stub (its neighbours in the same folder too: the follow queue imports the
       // multiplexed batch).
-      if (importer === redirect.from) return resolved;
+      if (redirect.from.includes(importer)) return resolved;
       return redirect.stub;
     },
 

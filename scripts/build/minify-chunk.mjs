@@ -5,8 +5,10 @@
 //
 // Why both minifiers (measured on the script tag, gzip -9): esbuild alone 21,972 B, terser
 // alone (3 passes) 21,644 B, esbuild then terser 21,487 B; terser's extra passes find what
-// esbuild's one pass leaves. Only terser's safe options: no `unsafe*`, no `pure_getters`, no
-// property mangling.
+// esbuild's one pass leaves. Only terser's safe options: no `unsafe*`, no `pure_getters`.
+// Property names are kept, except the few `internal` ones named by the build (properties of
+// objects no user and no other file ever sees); a chunk with a string that is one of them, or two
+// chunks that both use one (each is minified alone, so they could disagree), fail the build.
 import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import {dirname, join, sep} from 'node:path';
 import {transform} from 'esbuild';
@@ -27,13 +29,59 @@ function packageOf(id) {
 }
 
 /**
- * @param {{target: string}} options
+ * The texts of a program's strings and templates (a name read as `x[name]` or `name in x` is one),
+ * and every identifier and property name in it.
+ */
+function namesIn(ast) {
+  const strings = new Set();
+  const names = new Set();
+  const visit = (node) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node.type !== 'string') return;
+    if (node.type === 'Literal' && typeof node.value === 'string') strings.add(node.value);
+    else if (node.type === 'TemplateElement') strings.add(node.value.cooked ?? node.value.raw);
+    else if (node.type === 'Identifier' || node.type === 'PrivateIdentifier') names.add(node.name);
+    for (const key in node) if (key !== 'type') visit(node[key]);
+  };
+  visit(ast);
+  return {strings, names};
+}
+
+/**
+ * @param {{target: string, internal?: string[]}} options `internal`: property names terser may
+ *   shorten (see above)
  * @returns {import('rollup').Plugin}
  */
-export function minifyChunk({target}) {
+export function minifyChunk({target, internal = []}) {
+  /** Per internal name, the chunk that uses it (one build at a time: reset per output). */
+  let users = new Map();
   return {
     name: 'minify-chunk',
+    renderStart() {
+      users = new Map();
+    },
     async renderChunk(code, chunk) {
+      /** The internal names this chunk uses: only those are mangled (other chunks as before). */
+      const used = [];
+      if (internal.length > 0) {
+        const {strings, names} = namesIn(this.parse(code));
+        for (const name of internal) {
+          if (strings.has(name)) {
+            this.error(
+              `minify-chunk: ${chunk.fileName} names the internal property ${name} in a string`,
+            );
+          }
+          if (!names.has(name)) continue;
+          const other = users.get(name);
+          if (other && other !== chunk.fileName) {
+            this.error(
+              `minify-chunk: ${other} and ${chunk.fileName} both use the internal property ${name}`,
+            );
+          }
+          users.set(name, chunk.fileName);
+          used.push(name);
+        }
+      }
       const result = await transform(code, {
         minify: true,
         target,
@@ -52,7 +100,7 @@ export function minifyChunk({target}) {
       const tersed = await minify(result.code, {
         ecma: 2022,
         compress: {passes: 3},
-        mangle: true,
+        mangle: used.length > 0 ? {properties: {regex: new RegExp(`^(${used.join('|')})$`)}} : true,
         format: {comments: false, ascii_only: true},
         sourceMap: {content: result.map, asObject: true},
       });

@@ -2,6 +2,11 @@ import {defaultMaxConnections} from './default-connections.js';
 
 export {DEFAULT_MAX_CONNECTIONS} from './default-connections.js';
 
+/** A waiter's states, as numbers (the minifier inlines them). */
+const QUEUED = 0;
+const GRANTED = 1;
+const RELEASED = 2;
+
 /**
  * Connection slots per origin, shared by every stream and manager of a page, and by every
  * tab of the browser profile where Web Locks exist.
@@ -45,13 +50,13 @@ export class ConnectionBudget {
       pool,
       limit: limit ?? defaultMaxConnections(origin),
       onGrant,
-      state: 'queued',
+      state: QUEUED,
     };
     pool.queue.add(waiter);
     this.#pump(pool);
     return {
       get granted() {
-        return waiter.state === 'granted';
+        return waiter.state === GRANTED;
       },
       release: () => this.#release(waiter),
     };
@@ -69,9 +74,9 @@ export class ConnectionBudget {
 
   #release(waiter: Waiter): void {
     const {pool, state} = waiter;
-    if (state === 'released') return;
-    waiter.state = 'released';
-    if (state === 'queued') {
+    if (state === RELEASED) return;
+    waiter.state = RELEASED;
+    if (state === QUEUED) {
       pool.queue.delete(waiter);
       if (!pool.queue.size) pool.round?.abort();
     } else {
@@ -84,7 +89,7 @@ export class ConnectionBudget {
 
   #grant(waiter: Waiter): void {
     waiter.pool.queue.delete(waiter);
-    waiter.state = 'granted';
+    waiter.state = GRANTED;
     waiter.pool.active++;
   }
 
@@ -172,7 +177,7 @@ interface Waiter {
   pool: Pool;
   limit: number;
   onGrant: () => void;
-  state: 'queued' | 'granted' | 'released';
+  state: typeof QUEUED | typeof GRANTED | typeof RELEASED;
   /** Releases the slot's lock (budgets shared through Web Locks). */
   free?: () => void;
 }

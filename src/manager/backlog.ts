@@ -70,8 +70,11 @@ export class Backlog {
     this.pending = 0;
   }
 
-  /** What a snapshot taken now sees: the uploads here now, as they were tracked. */
-  capture(): BacklogView {
+  /**
+   * What a snapshot taken now sees: the uploads here now, as they were tracked (`waiting`:
+   * `make` builds that entry, as the manager's records do).
+   */
+  capture(make: (id: string) => UploadEntry): BacklogView {
     const [index, entries, count] = [this.#index, this.#entries, this.#index.size];
     const at = (id: string) => {
       const i = index.get(id);
@@ -81,19 +84,7 @@ export class Backlog {
       has: (id) => at(id) !== undefined,
       get: (id) => {
         const i = at(id);
-        // What InFlight.entryOf makes of an upload just tracked by id.
-        return i === undefined
-          ? undefined
-          : (entries[i] ??= {
-              uploadId: id,
-              progress: null,
-              filename: null,
-              totalBytes: null,
-              connection: 'waiting',
-              phase: 'processing',
-              transferredBytes: null,
-              percentage: 0,
-            });
+        return i === undefined ? undefined : (entries[i] ??= make(id));
       },
     };
   }

@@ -1,25 +1,16 @@
 import type {TrackedUpload, TransferredFile, UploadEntry, UploadProgress} from '../types.js';
 
-/** Byte and count sums of settled uploads: they only ever grow, until an untrack. */
-export interface SettledSums {
-  completed: number;
-  failed: number;
-  uploaded: number;
-  knownTotal: number;
-  knownCount: number;
-  /** Failed before their size was ever known. */
-  unknownCount: number;
-}
+/**
+ * Byte and count sums of settled uploads, laid out as `InFlight.sums` (uploaded bytes, known
+ * total, known count; then what only uploads in flight have: unknown count, uploading,
+ * pending, waiting, bytes left, always 0 here), then completed, failed, and those that
+ * failed before their size was ever known: the snapshot adds the two index by index. They
+ * only ever grow, until an untrack.
+ */
+export type SettledSums = readonly number[];
 
 /** Nothing settled yet. */
-export const EMPTY_SUMS: SettledSums = {
-  completed: 0,
-  failed: 0,
-  uploaded: 0,
-  knownTotal: 0,
-  knownCount: 0,
-  unknownCount: 0,
-};
+export const EMPTY_SUMS: SettledSums = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
 /**
  * The bytes an upload counts as done: a file this page sent earns `share` of each byte once
@@ -45,16 +36,20 @@ export function addSettled(
   const {uploaded_bytes, status} = entry.progress!;
   const size = entry.totalBytes ?? 0;
   const known = +sized;
-  return {
-    completed: sums.completed + +(status === 'completed'),
-    failed: sums.failed + +(status === 'failed'),
-    uploaded:
-      sums.uploaded +
-      known * doneBytes(entry.transferredBytes ?? null, uploaded_bytes, size, share),
-    knownTotal: sums.knownTotal + known * size,
-    knownCount: sums.knownCount + known,
-    unknownCount: sums.unknownCount + 1 - known,
-  };
+  const added = [
+    known * doneBytes(entry.transferredBytes ?? null, uploaded_bytes, size, share),
+    known * size,
+    known,
+    0,
+    0,
+    0,
+    0,
+    0,
+    +(status === 'completed'),
+    +(status === 'failed'),
+    1 - known,
+  ];
+  return sums.map((sum, i) => sum + added[i]!);
 }
 
 /**
@@ -100,7 +95,7 @@ export function readTracked(upload: TrackedUpload): {
   const id = typeof upload === 'string' ? upload : upload?.upload_id;
   if (typeof id !== 'string' || id === '') {
     throw new TypeError(
-      `track() takes upload ids (non-empty strings) or {upload_id, filename?, total_bytes?}; got ${JSON.stringify(upload)}.`,
+      `track() takes non-empty ids or {upload_id, filename?, total_bytes?}, got ${JSON.stringify(upload)}.`,
     );
   }
   if (typeof upload === 'string') return {id, filename: null, totalBytes: null};
@@ -120,7 +115,7 @@ export function readTransferred(file: TransferredFile): {filename: string; total
   const size = file?.total_bytes;
   if (typeof file?.filename !== 'string' || typeof size !== 'number' || !(size >= 0)) {
     throw new TypeError(
-      `trackTransfers() takes {filename, total_bytes} with a size >= 0; got ${JSON.stringify(file)}.`,
+      `trackTransfers() takes {filename, total_bytes >= 0}, got ${JSON.stringify(file)}.`,
     );
   }
   return {filename: file.filename, totalBytes: Math.min(Math.floor(size), Number.MAX_SAFE_INTEGER)};

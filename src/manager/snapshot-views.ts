@@ -1,5 +1,5 @@
 import type {UploadEntry, UploadProgress, UploadProgressSnapshot} from '../types.js';
-import {settledEntry, type SettledItem, type SettledSums} from './settled-sums.js';
+import {settledEntry, type SettledItem} from './settled-sums.js';
 import type {BacklogView} from './backlog.js';
 
 /**
@@ -130,25 +130,48 @@ class FrameMap<V> implements ReadonlyMap<string, V> {
   }
 }
 
+/** The sums a snapshot is built from, laid out as `SettledSums`. */
+type Sums = [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+
 /**
- * The snapshot of a frame: the settled sums plus those of the uploads in flight (see
- * `InFlight.sums`), and the speed now (`null` once all settled or when unknown).
+ * The snapshot of a frame, from its sums (the settled ones plus those of the uploads in
+ * flight, see `SettledSums`), and the speed now, asked only while uploads are under way (its
+ * estimator samples when asked: idle time must not count).
  */
 export function buildSnapshot(
   frame: SnapshotFrame,
-  s: SettledSums,
-  live: readonly number[],
-  rate: number | null,
+  sums: readonly number[],
+  rate: () => number | null,
 ): UploadProgressSnapshot {
-  const [liveUploaded, liveTotal, liveKnown, liveUnknown, uploading, pending, waiting, liveLeft] =
-    live as [number, number, number, number, number, number, number, number];
-  const uploaded = s.uploaded + liveUploaded;
-  const knownTotal = s.knownTotal + liveTotal;
-  const knownCount = s.knownCount + liveKnown;
-  const unknownCount = s.unknownCount + liveUnknown;
+  const [
+    uploaded,
+    knownTotal,
+    knownCount,
+    liveUnknown,
+    uploading,
+    pending,
+    waiting,
+    left,
+    completed,
+    failed,
+    settledUnknown,
+  ] = sums as Sums;
+  const unknownCount = liveUnknown + settledUnknown;
   const total = frame.order.length;
-  const allCompleted = total > 0 && s.completed === total;
-  const allSettled = total > 0 && s.completed + s.failed === total;
+  const allCompleted = total > 0 && completed === total;
+  const allSettled = total > 0 && completed + failed === total;
   const mean = knownCount > 0 ? knownTotal / knownCount : 0;
   const totalBytes = knownTotal + unknownCount * mean;
   let overallPercentage = 0;
@@ -157,15 +180,15 @@ export function buildSnapshot(
     // Short of 100 until every upload completed: a bar at 100 must mean done.
     overallPercentage = Math.min(99.99, (uploaded / totalBytes) * 100);
   }
-  const bytesPerSecond = rate === null || total === 0 ? null : Math.max(0, rate);
-  const left = liveLeft + liveUnknown * mean;
+  const speed = total === 0 || allSettled ? null : rate();
+  const bytesPerSecond = speed === null ? null : Math.max(0, speed);
   const etaSeconds = allSettled
     ? 0
     : bytesPerSecond && bytesPerSecond > 0
-      ? left / bytesPerSecond
+      ? (left + liveUnknown * mean) / bytesPerSecond
       : null;
   return Object.freeze({
-    progressMap: new FrameMap<UploadProgress>(frame, uploading + s.completed + s.failed, false),
+    progressMap: new FrameMap<UploadProgress>(frame, uploading + completed + failed, false),
     uploads: new FrameMap<UploadEntry>(frame, total, true),
     overallPercentage,
     allCompleted,
@@ -173,8 +196,8 @@ export function buildSnapshot(
     total,
     pending,
     uploading,
-    completed: s.completed,
-    failed: s.failed,
+    completed,
+    failed,
     waiting,
     uploadedBytes: uploaded,
     totalBytes,

@@ -102,7 +102,7 @@ export class UploadProgressManager {
   #aliases = new Map<string, string>();
   #settled: SettledItem[] = [];
   #settledIndex = new Map<string, number>();
-  #sums: SettledSums = {...EMPTY_SUMS};
+  #sums: SettledSums = EMPTY_SUMS;
   /** Bytes moved (sent or processed) since the manager was made: the speed's input. */
   #progressed = 0;
   #snapshot: UploadProgressSnapshot | null = null;
@@ -112,7 +112,9 @@ export class UploadProgressManager {
   constructor(options: UploadProgressManagerOptions = {}) {
     const resolved = resolveOptions(options);
     if (options.multiplexUrl !== undefined && typeof options.multiplexUrl !== 'string') {
-      throw new TypeError('multiplexUrl must be a URL string, e.g. "/api/files/progress".');
+      throw new TypeError(
+        `multiplexUrl must be a URL string, got ${JSON.stringify(options.multiplexUrl)}.`,
+      );
     }
     const share = options.transferShare ?? 0.5;
     must(share >= 0 && share <= 1, 'transferShare', share, 'a number from 0 to 1');
@@ -330,9 +332,7 @@ export class UploadProgressManager {
       },
       attach: (uploadId) => {
         if (typeof uploadId !== 'string' || uploadId === '') {
-          throw new TypeError(
-            `attach() takes a non-empty upload id, got ${JSON.stringify(uploadId)}.`,
-          );
+          throw new TypeError(`attach() takes a non-empty id, got ${JSON.stringify(uploadId)}.`);
         }
         if (!sending()) return;
         this.#attach(live, uploadId);
@@ -493,10 +493,8 @@ export class UploadProgressManager {
 
   #build(): UploadProgressSnapshot {
     const order = this.#currentOrder();
-    const s = this.#sums;
-    const idle = order.length === 0 || s.completed + s.failed === order.length;
-    const now = this.#options.clock.now();
     const n = this.#backlog.pending;
+    const live = this.#flight.sums;
     return buildSnapshot(
       {
         order,
@@ -504,12 +502,12 @@ export class UploadProgressManager {
         settled: this.#settled,
         settledCount: this.#settled.length,
         ...this.#flight.capture(),
-        backlog: this.#backlog.capture(),
+        backlog: this.#backlog.capture((id) => this.#newLive(id, null, null, null, true).entry),
         aliases: this.#aliases,
       },
-      s,
-      this.#flight.sums.map((x, i) => x + n * WAITING[i]!),
-      idle ? null : this.#speed.sample(this.#progressed, now),
+      // The settled sums, plus those of the uploads in flight and of those waiting.
+      this.#sums.map((sum, i) => (i < 8 ? sum + (live[i]! + n * WAITING[i]!) : sum)),
+      () => this.#speed.sample(this.#progressed, this.#options.clock.now()),
     );
   }
 }

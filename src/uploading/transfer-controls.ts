@@ -1,6 +1,7 @@
 // What the page can do to the files it sends, by key: pause, resume, retry, throttle. Apart
-// from upload-files.ts because the script tag loads that one late
-// (components/script-tag/upload-files-stub.ts): rows and tasks reach these at once.
+// from upload-files.ts so that the script tag's stubs can stand in for both until its
+// uploading sibling arrives (components/script-tag/transfer-controls-stub.ts): only the
+// sending code registers files here, so until then no key has an action.
 import type {ResumableRun} from './resumable.js';
 
 /** One file the page sends, while it can still be paused, resumed or retried. */
@@ -51,7 +52,7 @@ export function taskControls(keys: readonly string[], resumable: boolean) {
     retry: act('retry'),
     throttle(rate: number | null, key?: string): void {
       if (!resumable) {
-        throw new TypeError('throttle() needs the tus option: one POST cannot be slowed.');
+        throw new TypeError('throttle() needs the tus option.');
       }
       for (const k of mine(key)) controls.get(k)?.run?.throttle(rate);
     },

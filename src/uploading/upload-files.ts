@@ -1,7 +1,7 @@
 import {UploadProgressError} from '../errors.js';
 import {multipartBody, nameOf, type MultipartFields} from './multipart-body.js';
 import {cancelledError, sendUploadRequest} from './send-upload-request.js';
-import {claimResumed, persistUploads, type PersistOptions} from './upload-persistence.js';
+import {claimResumed, HANDED, persistUploads, type PersistOptions} from './upload-persistence.js';
 import type {ResumableTransfer} from './resumable.js';
 import {sending} from './leave-guard.js';
 import {controls, taskControls, type Control} from './transfer-controls.js';
@@ -153,11 +153,13 @@ export function uploadFiles(
   const prints = tus ? list.map((file) => tus.fingerprint(file)) : [];
   // A file a reload interrupted, chosen again, goes on in its row (see resumeUploads()).
   const resumed = prints.map((print) => claimResumed(print, manager));
-  const fresh = manager.trackTransfers(
-    list
-      .filter((_, i) => !resumed[i])
-      .map((file) => ({filename: nameOf(file), total_bytes: file.size})),
-  );
+  const fresh =
+    (options as {[HANDED]?: TransferHandle[]})[HANDED] ??
+    manager.trackTransfers(
+      list
+        .filter((_, i) => !resumed[i])
+        .map((file) => ({filename: nameOf(file), total_bytes: file.size})),
+    );
   let next = 0;
   const handles = resumed.length ? resumed.map((h) => h ?? fresh[next++]!) : fresh;
   const keys = Object.freeze(handles.map((handle) => handle.key));

@@ -54,6 +54,13 @@ export function claimResumed(
   return found.handle;
 }
 
+/**
+ * An option key of `uploadFiles()` no user sees: the rows its files already have (one per
+ * file, in order). The script tag's stand-in tracks the files from the call and hands them
+ * over so once the sending code is there (components/script-tag/upload-files-stub.ts).
+ */
+export const HANDED = Symbol();
+
 /** Tells this page's records from those stored before a reload. */
 const page = Math.random().toString(36).slice(2, 10);
 

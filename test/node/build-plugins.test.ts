@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {rollup, type Plugin} from 'rollup';
+import {minifyChunk} from '../../scripts/build/minify-chunk.mjs';
 import {minifyTemplates} from '../../scripts/build/minify-templates.mjs';
 
 /** Bundles one in-memory module (importing 'lit' or the base class, left external) through minifyTemplates. */
@@ -112,5 +113,64 @@ export const t = html\`<p>
     kept
   </p>\`;`);
     assert.ok(code.includes('<p>\n    kept\n  </p>'));
+  });
+});
+
+/** Bundles in-memory modules (`entry.js` first) through minifyChunk with `internal` names. */
+async function minified(modules: Record<string, string>, internal: string[]): Promise<string[]> {
+  const files: Plugin = {
+    name: 'files',
+    resolveId: (id) => (id.replace('./', '') in modules ? id.replace('./', '') : null),
+    load: (id) => modules[id] ?? null,
+  };
+  const bundle = await rollup({
+    input: 'entry.js',
+    plugins: [files, minifyChunk({target: 'es2022', internal})],
+  });
+  const {output} = await bundle.generate({format: 'es'});
+  await bundle.close();
+  return output.flatMap((file) => (file.type === 'chunk' ? [file.code] : []));
+}
+
+describe('minifyChunk', () => {
+  it('shortens the internal property names it is given, and no other', async () => {
+    const [code] = await minified(
+      {
+        'entry.js': `export const make = (n) => ({longInternalName: n, publicName: n});
+export const read = (record) => record.longInternalName;`,
+      },
+      ['longInternalName'],
+    );
+    assert.doesNotMatch(code!, /longInternalName/);
+    const {make, read} = (await import(`data:text/javascript,${encodeURIComponent(code!)}`)) as {
+      make: (n: number) => Record<string, number>;
+      read: (record: Record<string, number>) => number;
+    };
+    assert.equal(read(make(2)), 2);
+    assert.equal(make(2).publicName, 2);
+    assert.equal(Object.keys(make(2)).length, 2);
+  });
+
+  it('fails the build when a chunk names an internal property in a string', async () => {
+    await assert.rejects(
+      minified({'entry.js': `export const o = {longInternalName: 1, key: 'longInternalName'};`}, [
+        'longInternalName',
+      ]),
+      /entry\.js names the internal property longInternalName in a string/,
+    );
+  });
+
+  it('fails the build when two chunks use one internal property (each is minified alone)', async () => {
+    await assert.rejects(
+      minified(
+        {
+          'entry.js': `export const o = {longInternalName: 1};
+export const later = () => import('./late.js');`,
+          'late.js': `export const read = (o) => o.longInternalName;`,
+        },
+        ['longInternalName'],
+      ),
+      /both use the internal property longInternalName/,
+    );
   });
 });

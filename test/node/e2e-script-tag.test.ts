@@ -333,6 +333,40 @@ describe('end to end through the script-tag bundle', () => {
     await page.close();
   });
 
+  it('after a reload, a resumable file chosen again before the sending code is there goes on in its own row', async () => {
+    const page = await open();
+    fetched.length = 0;
+    // As source text: tsx would name the fake's functions with a helper the page lacks.
+    const found = (await page.evaluate(`(async () => {
+      // What persist stored for a resumable file a reload cut short.
+      sessionStorage.setItem('upload-progress', JSON.stringify([
+        {ref: 'old-1', upload_id: null, filename: 'a.txt', total_bytes: 1, resume: 'fp:a.txt'},
+      ]));
+      const [key] = UploadProgress.resumeUploads();
+      const sent = [];
+      // A resumable transfer of the page's own (tusTransfer() needs tus-js-client).
+      const tus = {
+        fingerprint: (file) => 'fp:' + file.name,
+        send: (file, job) => {
+          sent.push(job.handle.key);
+          job.handle.progress(file.size);
+          return {pause() {}, resume() {}, retry() {}, throttle() {}};
+        },
+        throttle() {},
+      };
+      const manager = UploadProgress.getUploadProgressManager();
+      const task = UploadProgress.uploadFiles([new File(['x'], 'a.txt')], {tus});
+      const early = {keys: [...task.keys], total: manager.getSnapshot().total};
+      for (let i = 0; i < 200 && sent.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      return {key, early, sent, total: manager.getSnapshot().total};
+    })()`)) as {key: string; early: {keys: string[]; total: number}; sent: string[]; total: number};
+    assert.deepEqual(fetched, [SIBLING], 'the sending code came after the call');
+    assert.deepEqual(found.early, {keys: [found.key], total: 1}, 'its row, not a second one');
+    assert.deepEqual(found.sent, [found.key], 'sent under the key of its row');
+    assert.equal(found.total, 1);
+    await page.close();
+  });
+
   it('uploadFiles() on a plain page: the sending code is fetched on the first call only, then calls are direct', async () => {
     const page = await open();
     fetched.length = 0;
@@ -381,18 +415,51 @@ describe('end to end through the script-tag bundle', () => {
     refused.length = 0;
     await page.evaluate(() => {
       const modal = document.querySelector('upload-progress-modal') as unknown as {
-        upload(files: File[], options: object): Promise<string[]>;
+        upload(files: File[], options: object): ReturnType<typeof UploadProgress.uploadFiles>;
       };
-      modal.upload([new File(['x'], 'again.txt')], {url: '/refuse'}).catch(() => {});
+      // Made before the sibling is there: its controls act once it is.
+      const task = modal.upload([new File(['x'], 'again.txt')], {url: '/refuse'});
+      task.catch(() => {});
+      (globalThis as unknown as {e2eTask: typeof task}).e2eTask = task;
     });
     // Playwright's role selectors look into the modal's and the list's shadow roots.
     const retry = page.getByRole('button', {name: 'Retry again.txt'});
     await retry.waitFor({timeout: 15_000});
     assert.deepEqual(fetched, [SIBLING], 'the button came with the sibling');
     assert.deepEqual(refused, ['POST']);
+    const refusedPosts = async (n: number) => {
+      for (let i = 0; i < 300 && refused.length < n; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      return refused.length;
+    };
     await retry.click();
-    for (let i = 0; i < 300 && refused.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(refused, ['POST', 'POST'], 'sent again by the button');
+    assert.equal(await refusedPosts(2), 2, 'sent again by the button');
+    await retry.waitFor({timeout: 15_000});
+    const controls = await page.evaluate(() => {
+      const task = (
+        globalThis as unknown as {e2eTask: ReturnType<typeof UploadProgress.uploadFiles>}
+      ).e2eTask;
+      const [key] = task.keys;
+      let throttle = '';
+      try {
+        task.throttle(1000);
+      } catch (error) {
+        throttle = String(error);
+      }
+      return {
+        action: UploadProgress.uploadAction(key!),
+        paused: task.pause(),
+        throttle,
+        retried: task.retry(),
+      };
+    });
+    assert.deepEqual(controls, {
+      action: 'retry',
+      paused: false,
+      throttle: 'TypeError: throttle() needs the tus option.',
+      retried: true,
+    });
+    assert.equal(await refusedPosts(3), 3, "sent again by the task's retry()");
     await page.close();
   });
 
@@ -573,9 +640,17 @@ declare const UploadProgress: {
   uploadFiles(
     files: File[],
     options: {path?: string; fields?: Record<string, string>},
-  ): Promise<string[]> & {keys: readonly string[]};
+  ): Promise<string[]> & {
+    keys: readonly string[];
+    pause(key?: string): boolean;
+    retry(key?: string): boolean;
+    throttle(rate: number | null, key?: string): void;
+  };
+  uploadAction(key: string): string | null;
+  resumeUploads(): string[];
   getUploadProgressManager(): {
     getSnapshot(): {
+      total: number;
       uploads: {
         get(
           key: string,
