@@ -50,7 +50,6 @@ const internal = [
   'sums',
   'sent',
   'saved',
-  'take',
   'urlFor',
 ];
 

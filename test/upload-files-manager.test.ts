@@ -153,7 +153,7 @@ describe('UploadProgressManager.trackTransfers', () => {
   it('refuses a multiplexUrl that is not a string, saying what it got', () => {
     expect(() => new UploadProgressManager({multiplexUrl: 42 as never})).to.throw(
       TypeError,
-      /multiplexUrl must be a URL string, got 42/,
+      /multiplexUrl must be a URL string, got a number/,
     );
   });
 

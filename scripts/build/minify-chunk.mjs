@@ -105,6 +105,17 @@ export function minifyChunk({target, internal = []}) {
         sourceMap: {content: result.map, asObject: true},
       });
       let output = tersed.code;
+      // terser keeps the names it knows from the DOM (`take`, say) whatever the pattern: an
+      // internal name still there saves nothing, and the list would claim bytes it does not save.
+      if (used.length > 0) {
+        const {names} = namesIn(this.parse(output));
+        const kept = used.filter((name) => names.has(name));
+        if (kept.length > 0) {
+          this.error(
+            `minify-chunk: ${chunk.fileName} keeps the internal properties ${kept.join(', ')} (terser reserves them): take them off the list`,
+          );
+        }
+      }
       const map = tersed.map;
       if (packages.size > 0 || result.legalComments) {
         const file = `${chunk.fileName}.LICENSE.txt`;

@@ -113,7 +113,7 @@ export class UploadProgressManager {
     const resolved = resolveOptions(options);
     if (options.multiplexUrl !== undefined && typeof options.multiplexUrl !== 'string') {
       throw new TypeError(
-        `multiplexUrl must be a URL string, got ${JSON.stringify(options.multiplexUrl)}.`,
+        `multiplexUrl must be a URL string, got a ${typeof options.multiplexUrl}.`,
       );
     }
     const share = options.transferShare ?? 0.5;

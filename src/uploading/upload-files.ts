@@ -152,9 +152,10 @@ export function uploadFiles(
   const tus = options.tus;
   const prints = tus ? list.map((file) => tus.fingerprint(file)) : [];
   // A file a reload interrupted, chosen again, goes on in its row (see resumeUploads()).
-  const resumed = prints.map((print) => claimResumed(print, manager));
+  const handed = (options as {[HANDED]?: TransferHandle[]})[HANDED];
+  const resumed = handed ? [] : prints.map((print) => claimResumed(print, manager));
   const fresh =
-    (options as {[HANDED]?: TransferHandle[]})[HANDED] ??
+    handed ??
     manager.trackTransfers(
       list
         .filter((_, i) => !resumed[i])

@@ -173,4 +173,16 @@ export const later = () => import('./late.js');`,
       /both use the internal property longInternalName/,
     );
   });
+  it('fails the build when an internal name is one terser keeps (a DOM name such as take)', async () => {
+    await assert.rejects(
+      minified(
+        {
+          'entry.js': `export const make = (n) => ({take: n});
+export const read = (o) => o.take;`,
+        },
+        ['take'],
+      ),
+      /keeps the internal properties take/,
+    );
+  });
 });

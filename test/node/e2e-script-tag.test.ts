@@ -367,6 +367,47 @@ describe('end to end through the script-tag bundle', () => {
     await page.close();
   });
 
+  it('a file a reload interrupted, restored only after uploadFiles() and before the sending code is there: every file goes under its own row', async () => {
+    const page = await open();
+    // As source text: tsx would name the fake's functions with a helper the page lacks.
+    const found = (await page.evaluate(`(async () => {
+      sessionStorage.setItem('upload-progress', JSON.stringify([
+        {ref: 'old-1', upload_id: null, filename: 'a.txt', total_bytes: 1, resume: 'fp:a.txt'},
+      ]));
+      const sent = [];
+      const tus = {
+        fingerprint: (file) => 'fp:' + file.name,
+        send: (file, job) => {
+          sent.push([file.name, job.handle.key]);
+          job.handle.progress(file.size);
+          return {pause() {}, resume() {}, retry() {}, throttle() {}};
+        },
+        throttle() {},
+      };
+      const manager = UploadProgress.getUploadProgressManager();
+      const task = UploadProgress.uploadFiles([new File(['x'], 'a.txt'), new File(['yy'], 'b.txt')], {tus});
+      // The page restores what a reload interrupted right after (its start-up ran late).
+      UploadProgress.resumeUploads();
+      for (let i = 0; i < 200 && sent.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+      const rows = [...manager.getSnapshot().uploads.values()].map((e) => [e.uploadId, e.filename, e.transferredBytes]);
+      return {keys: [...task.keys], sent, rows};
+    })()`)) as {keys: string[]; sent: [string, string][]; rows: [string, string, number][]};
+    assert.deepEqual(
+      found.sent,
+      [
+        ['a.txt', found.keys[0]],
+        ['b.txt', found.keys[1]],
+      ],
+      'each file under the key the task returned',
+    );
+    const sentKeys = new Set(found.sent.map(([, key]) => key));
+    const stuck = found.rows.filter(
+      ([key, , bytes]) => !sentKeys.has(key) && bytes === 0 && found.keys.includes(key),
+    );
+    assert.deepEqual(stuck, [], 'no row of the task left unsent');
+    await page.close();
+  });
+
   it('uploadFiles() on a plain page: the sending code is fetched on the first call only, then calls are direct', async () => {
     const page = await open();
     fetched.length = 0;
