@@ -3,6 +3,7 @@ import {defaultMaxConnections} from '../budget/default-connections.js';
 import {refuseId, type ResolvedOptions} from '../stream/resolve-options.js';
 import {
   UploadProgressStream,
+  type StreamObserver,
   type UploadProgressStreamOptions,
 } from '../stream/upload-progress-stream.js';
 import type {ConnectionState, UploadProgress} from '../types.js';
@@ -51,13 +52,6 @@ export interface FollowSink {
   update(id: string, progress: UploadProgress | null, state: ConnectionState): void;
 }
 
-interface Follow {
-  stream: UploadProgressStream;
-  stop(): void;
-  /** Holds a place in the window (not in backoff, not closed). */
-  counted: boolean;
-}
-
 /**
  * Decides when each tracked upload starts being followed, so that tracking thousands
  * costs what tracking a few does: uploads wait here (shown as `waiting`) and start only
@@ -71,25 +65,50 @@ interface Follow {
  */
 export class FollowQueue {
   #queue = new Set<string>();
-  readonly #streams = new Map<string, Follow>();
+  /** The uploads followed one stream each. */
+  readonly #streams = new Map<string, UploadProgressStream>();
+  /** Those of `#streams` that hold no place in the window (in backoff, or closed). */
+  readonly #resting = new Set<string>();
+  /** What every stream of the queue tells: one object, no closures per stream. */
+  readonly #observer: StreamObserver;
   readonly #batches = new Map<string, MultiplexedBatch>();
   #running = 0;
   #later: ReturnType<typeof setTimeout> | undefined;
   #soon = false;
   #multiplexUrl: string | undefined;
-  readonly #options: UploadProgressStreamOptions;
   readonly #resolved: ResolvedOptions;
   readonly #sink: FollowSink;
 
   constructor(
-    options: UploadProgressStreamOptions & {multiplexUrl?: string | undefined},
+    options: {multiplexUrl?: string | undefined},
     resolved: ResolvedOptions,
     sink: FollowSink,
   ) {
-    this.#options = {...options, signal: undefined};
     this.#multiplexUrl = options.multiplexUrl;
     this.#resolved = resolved;
     this.#sink = sink;
+    this.#observer = {
+      state: (stream, state) => {
+        const id = stream.uploadId;
+        // Nothing from a stream stopped already (settled, untracked or cleared).
+        if (this.#streams.get(id) !== stream) return;
+        sink.update(id, null, state);
+        if (this.#streams.get(id) !== stream) return;
+        const counted = state !== 'retrying' && state !== 'closed';
+        if (counted !== this.#resting.has(id)) return;
+        if (counted) {
+          this.#resting.delete(id);
+          this.#running++;
+        } else {
+          this.#resting.add(id);
+          this.#freed();
+        }
+      },
+      progress: (stream, progress) => {
+        const id = stream.uploadId;
+        if (this.#streams.get(id) === stream) sink.update(id, progress, stream.state);
+      },
+    };
   }
 
   /**
@@ -110,18 +129,18 @@ export class FollowQueue {
 
   /** The stream of an upload followed on its own, if it started. */
   stream(id: string): UploadProgressStream | undefined {
-    return this.#streams.get(id)?.stream;
+    return this.#streams.get(id);
   }
 
   /** Stops following one upload: settled, or untracked. */
   remove(id: string): void {
     if (this.#queue.delete(id)) return;
-    const follow = this.#streams.get(id);
-    if (follow) {
+    const stream = this.#streams.get(id);
+    if (stream) {
+      // Out of the map first: what the stream tells as it closes is not heard.
       this.#streams.delete(id);
-      follow.stop();
-      follow.stream.close();
-      if (follow.counted) this.#freed();
+      stream.close();
+      if (!this.#resting.delete(id)) this.#freed();
       return;
     }
     const batch = this.#batches.get(id);
@@ -132,12 +151,11 @@ export class FollowQueue {
   /** Stops everything. */
   clear(): void {
     this.#queue.clear();
-    for (const {stream, stop} of this.#streams.values()) {
-      stop();
-      stream.close();
-    }
-    for (const batch of this.#batches.values()) batch.close();
+    const streams = [...this.#streams.values()];
     this.#streams.clear();
+    this.#resting.clear();
+    for (const stream of streams) stream.close();
+    for (const batch of this.#batches.values()) batch.close();
     this.#batches.clear();
     this.#running = 0;
     clearTimeout(this.#later);
@@ -174,24 +192,12 @@ export class FollowQueue {
 
   #start(id: string): void {
     this.#queue.delete(id);
-    let on = true;
-    const onState = (state: ConnectionState) => {
-      if (!on) return;
-      const counted = state !== 'retrying' && state !== 'closed';
-      this.#sink.update(id, null, state);
-      if (counted === follow.counted || this.#streams.get(id) !== follow) return;
-      follow.counted = counted;
-      if (counted) this.#running++;
-      else this.#freed();
-    };
-    const stream: UploadProgressStream = new UploadProgressStream(id, {
-      ...this.#options,
+    const options: UploadProgressStreamOptions = {
+      resolved: this.#resolved,
       known: this.#sink.known(id),
-      onState,
-      onProgress: (progress) => on && this.#sink.update(id, progress, stream.state),
-    });
-    const follow: Follow = {stream, stop: () => (on = false), counted: true};
-    this.#streams.set(id, follow);
+      observer: this.#observer,
+    };
+    this.#streams.set(id, new UploadProgressStream(id, options));
   }
 
   #startBatch(base: string): void {

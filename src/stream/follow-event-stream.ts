@@ -1,17 +1,27 @@
 import type {EventSourceMessage} from 'eventsource-parser';
-import {sleep} from '../clock.js';
-import {originOf, type ConnectionTicket} from '../budget/connection-budget.js';
+import type {Clock} from '../clock.js';
+import {originOf} from '../budget/connection-budget.js';
 import {UploadProgressError} from '../errors.js';
 import {ReconnectPolicy} from '../transport/retry-policy.js';
-import {readEventStream} from '../transport/sse-connection.js';
+import {readEventStream, type AttemptCallbacks} from '../transport/sse-connection.js';
 import type {ConnectionState} from '../types.js';
 import {buildHeaders, MAX_EVENT_ID, type ResolvedOptions} from './resolve-options.js';
+
+/**
+ * What ends following: an `AbortSignal`, or an object of that shape (a stream passes its
+ * own: an AbortController and its signal are ~550 bytes an open stream). Its `onabort` is
+ * followEventStream's (it waits for one thing at a time: a slot, a read or a delay).
+ */
+export interface Closing {
+  readonly aborted: boolean;
+  onabort: ((this: never, event: never) => unknown) | null;
+}
 
 /** What {@link followEventStream} needs from whoever follows one progress URL. */
 export interface FollowTarget {
   options: ResolvedOptions;
   /** Aborted by the owner's `close()`: ends waiting, reading and sleeping at once. */
-  closed: AbortSignal;
+  closed: Closing;
   /** The upload errors are about (a batch names its first). */
   uploadId: string;
   /** The URL of the next attempt (a batch asks only for the uploads still in flight). */
@@ -39,56 +49,88 @@ export interface FollowTarget {
 export type FollowEnd =
   {kind: 'settled'} | {kind: 'closed'} | {kind: 'failed'; error: UploadProgressError};
 
+const CLOSED: FollowEnd = {kind: 'closed'};
+
 /**
  * Follows one progress URL until nothing is left to follow: waits for a slot of the
  * connection budget, reads the event stream, and after a drop or an early end reconnects on
  * the one {@link ReconnectPolicy} (floor, cap, attempts per minute) with `Last-Event-ID`.
  * One stream and a multiplexed batch share it, so every promise holds the same for both.
+ *
+ * The only async frame an open stream keeps suspended (the reading itself is a promise
+ * chain, see readEventStream).
  */
 export async function followEventStream(target: FollowTarget): Promise<FollowEnd> {
   const {options, closed} = target;
   const {clock, retry, random, budget} = options;
   const policy = new ReconnectPolicy(retry, random);
+  // What each attempt reports to: made once per following, not per attempt.
+  let contact = false;
+  let openedAt: number | undefined;
+  const reading: AttemptCallbacks = {
+    // Asked afresh each attempt (read at once: the id is this attempt's). Without headers
+    // of the user's or an id, a plain object: a `Headers` is ~25 µs a request in Node, and
+    // fetch copies what it is given anyway.
+    headers: () =>
+      options.headers || target.lastEventId
+        ? buildHeaders(options.headers, target.lastEventId)
+        : {accept: 'text/event-stream'},
+    onOpen: () => {
+      openedAt = clock.now();
+      target.state('open');
+    },
+    onEvent: (event) => {
+      if (event.id !== undefined && event.id.length <= MAX_EVENT_ID) target.lastEventId = event.id;
+      contact = target.event(event) || contact;
+      return target.settled();
+    },
+    onRetry: (ms) => policy.serverRetry(ms),
+  };
   let attempts = 0;
   while (!closed.aborted) {
     const url = target.url();
-    const ticket = await slot(originOf(url));
-    if (!ticket) return {kind: 'closed'};
+    // A slot of the budget: granted at once (the usual case: no promise, no listener), or
+    // waited for, shown as `waiting`.
+    let grant: ((granted: boolean) => void) | undefined;
+    const ticket = budget.request(originOf(url), options.maxConnections, () => grant?.(true));
+    if (!ticket.granted) {
+      target.state('waiting');
+      const granted = await new Promise<boolean>((resolve) => {
+        grant = resolve;
+        // Synchronously: whoever closes sees the queue left at once.
+        closed.onabort = () => {
+          ticket.release();
+          resolve(false);
+        };
+        // A listener of `waiting` may have closed already.
+        if (closed.aborted) resolve(false);
+      });
+      closed.onabort = null;
+      // close() may come between the grant and this continuation.
+      if (!granted || closed.aborted) {
+        ticket.release();
+        return CLOSED;
+      }
+    }
     attempts++;
     target.state('connecting');
     policy.attempted(clock.now());
-    // The slot goes back as close() returns, not once the read has wound down. (No
-    // controller of its own per attempt: the reading stops on `closed`, or when `onEvent`
-    // says all is settled; an AbortController is ~9 µs a stream start in Node.)
-    const release = () => ticket.release();
-    closed.addEventListener('abort', release, {once: true});
-    let contact = false;
-    let openedAt: number | undefined;
+    contact = false;
+    openedAt = undefined;
     const context = {uploadId: target.uploadId, attempt: attempts};
-    const failure = await readEventStream(
-      options,
-      url,
-      // Asked afresh each attempt (read at once: the id is this attempt's).
-      () => buildHeaders(options.headers, target.lastEventId),
-      closed,
-      context,
-      {
-        onOpen: () => {
-          openedAt = clock.now();
-          target.state('open');
-        },
-        onEvent: (event) => {
-          if (event.id !== undefined && event.id.length <= MAX_EVENT_ID)
-            target.lastEventId = event.id;
-          contact = target.event(event) || contact;
-          return target.settled();
-        },
-        onRetry: (ms) => policy.serverRetry(ms),
-      },
-    );
-    closed.removeEventListener('abort', release);
+    const attempt = readEventStream(options, url, context, reading);
+    // close() stops the reading and gives the slot back as it returns, not once the read
+    // has wound down.
+    closed.onabort = () => {
+      ticket.release();
+      attempt.stop('owner');
+    };
+    // A listener of `connecting` may have closed already.
+    if (closed.aborted) attempt.stop('owner');
+    const failure = await attempt.done;
+    closed.onabort = null;
     ticket.release();
-    if (closed.aborted) return {kind: 'closed'};
+    if (closed.aborted) return CLOSED;
     // Ended without an error but not settled either: the server ended the stream early. (A
     // read stopped by `onEvent` is settled; one stopped by `closed` is closed.)
     if (target.settled()) return {kind: 'settled'};
@@ -118,32 +160,23 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
       return {kind: 'failed', error: spent};
     }
     target.state('retrying');
-    if (!(await sleep(clock, delay, closed))) return {kind: 'closed'};
+    if (!(await sleep(clock, delay, closed))) return CLOSED;
   }
-  return {kind: 'closed'};
+  return CLOSED;
+}
 
-  /** A granted slot of the budget, or undefined when closed first (nothing held then). */
-  async function slot(origin: string): Promise<ConnectionTicket | undefined> {
-    let ticket: ConnectionTicket | undefined;
-    let leave: (() => void) | undefined;
-    // The grant may come at once, inside request(): it only resolves there.
-    const granted = await new Promise<boolean>((resolve) => {
-      ticket = budget.request(origin, options.maxConnections, () => resolve(true));
-      if (ticket.granted) return;
-      target.state('waiting');
-      // Synchronously: whoever closes sees the queue left at once.
-      leave = () => {
-        ticket!.release();
-        resolve(false);
-      };
-      closed.addEventListener('abort', leave, {once: true});
-    });
-    if (leave) closed.removeEventListener('abort', leave);
-    // close() may come between the grant and this continuation.
-    if (!granted || closed.aborted) {
-      ticket?.release();
-      return undefined;
-    }
-    return ticket;
-  }
+/** Resolves after `ms` on `clock`, or at once (resolving `false`) when `closed` aborts. */
+function sleep(clock: Clock, ms: number, closed: Closing): Promise<boolean> {
+  return new Promise((resolve) => {
+    // A listener of `retrying` or of the error may have closed already.
+    if (closed.aborted) return resolve(false);
+    const handle = clock.setTimeout(() => {
+      closed.onabort = null;
+      resolve(true);
+    }, ms);
+    closed.onabort = () => {
+      clock.clearTimeout(handle);
+      resolve(false);
+    };
+  });
 }

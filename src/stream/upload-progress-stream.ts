@@ -7,8 +7,7 @@ import {
   type AdvancedOptions,
   type ResolvedOptions,
 } from './resolve-options.js';
-import {STOPPED} from '../transport/sse-connection.js';
-import {followEventStream, type FollowTarget} from './follow-event-stream.js';
+import {followEventStream, type Closing, type FollowTarget} from './follow-event-stream.js';
 import type {ConnectionState, ProgressOptions, UploadProgress} from '../types.js';
 
 /** Options of {@link UploadProgressStream}. */
@@ -16,17 +15,24 @@ export interface UploadProgressStreamOptions extends ProgressOptions, AdvancedOp
   /** What is known before the first record: shown in a failed record if none ever arrives. */
   known?: {filename?: string | undefined; total_bytes?: number | undefined};
   /**
-   * Called on every change of `state`, as `statechange` is, without building an event: the
-   * manager's hook (an event per change of 10,000 streams, ~40,000 events, was a cost of its own).
+   * Told of every change of `state` and every new record (before the listeners), as
+   * `statechange` and a listener would be but without building events or the listener
+   * plumbing per record: the manager's hook, one object for all its streams.
    * @internal
    */
-  onState?: ((state: ConnectionState) => void) | undefined;
+  observer?: StreamObserver | undefined;
   /**
-   * Called on every new record, before the listeners, as a listener would be but without the
-   * listener plumbing per event (a third of what the manager cost per event). The manager's.
+   * The options resolved already (the manager's, shared by its streams): the other options
+   * but `known`, `observer` and `signal` are then not read.
    * @internal
    */
-  onProgress?: ((progress: UploadProgress) => void) | undefined;
+  resolved?: ResolvedOptions | undefined;
+}
+
+/** What a stream tells its owner (see `observer`). @internal */
+export interface StreamObserver {
+  state(stream: UploadProgressStream, state: ConnectionState): void;
+  progress(stream: UploadProgressStream, progress: UploadProgress): void;
 }
 
 /** Events of {@link UploadProgressStream}, with their `detail`. */
@@ -69,22 +75,21 @@ export class UploadProgressStream extends EventTarget {
 
   readonly #options: ResolvedOptions;
   readonly #known: UploadProgressStreamOptions['known'];
-  readonly #onState: UploadProgressStreamOptions['onState'];
-  readonly #onProgress: UploadProgressStreamOptions['onProgress'];
+  readonly #observer: StreamObserver | undefined;
   readonly #url: string;
   /** Why the id is never requested, if it is not. */
   readonly #refused: string | undefined;
-  readonly #listeners = new Set<Listener>();
-  readonly #listenedTypes = new Set<string>();
-  /** Aborted by `close()`: ends reading, sleeping and waiting at once. */
-  readonly #closer = new AbortController();
+  /** Made on the first `subscribe()`/`addEventListener()` (the manager's streams have none). */
+  #listeners: Set<Listener> | undefined;
+  #listenedTypes: Set<string> | undefined;
   #progress: UploadProgress | null = null;
   #state: ConnectionState = 'idle';
   #error: UploadProgressError | null = null;
-  /** What followEventStream serves (it keeps the last event id there). */
-  #target: FollowTarget | undefined;
+  /** What followEventStream serves: it keeps the last event id, and `close()` aborts it. */
+  readonly #target: FollowTarget & {abort(): void};
   #attempts = 0;
   #closed = false;
+  #signal: AbortSignal | undefined;
   #onSignalAbort: (() => void) | undefined;
 
   /**
@@ -98,22 +103,23 @@ export class UploadProgressStream extends EventTarget {
       throw new TypeError(`uploadId must be a string, got ${JSON.stringify(uploadId)}.`);
     }
     this.uploadId = uploadId;
-    this.#options = resolveOptions(options);
+    this.#options = options.resolved ?? resolveOptions(options);
     this.#known = options.known;
-    this.#onState = options.onState;
-    this.#onProgress = options.onProgress;
+    this.#observer = options.observer;
     this.#refused = refuseId(uploadId);
     this.#url = this.#refused ? '' : this.#options.urlFor(uploadId);
-    const {signal} = this.#options;
+    this.#target = new UploadProgressStream.#Follower(this);
+    const signal = options.resolved ? undefined : options.signal;
     if (signal) {
       if (signal.aborted) {
         this.close();
         return;
       }
+      this.#signal = signal;
       this.#onSignalAbort = () => this.close();
       signal.addEventListener('abort', this.#onSignalAbort, {once: true});
     }
-    queueMicrotask(() => void this.#run());
+    queueMicrotask(() => this.#run());
   }
 
   /** Where the connection stands. */
@@ -128,7 +134,7 @@ export class UploadProgressStream extends EventTarget {
 
   /** The id of the last event the server sent with an `id:` field. */
   get lastEventId(): string | undefined {
-    return this.#target?.lastEventId;
+    return this.#target.lastEventId;
   }
 
   /** True once a terminal record is in, or after `close()`. */
@@ -142,9 +148,9 @@ export class UploadProgressStream extends EventTarget {
    * @returns a function that unsubscribes
    */
   subscribe(listener: Listener): () => void {
-    if (!this.#closed) this.#listeners.add(listener);
+    if (!this.#closed) (this.#listeners ??= new Set()).add(listener);
     listener(this.#progress);
-    return () => void this.#listeners.delete(listener);
+    return () => void this.#listeners?.delete(listener);
   }
 
   /** The current record: the same object until something changes. */
@@ -156,7 +162,7 @@ export class UploadProgressStream extends EventTarget {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#closer.abort(STOPPED);
+    this.#target.abort();
     this.#finish();
     // Set here: #setState tells nobody once closed.
     this.#state = 'closed';
@@ -168,34 +174,72 @@ export class UploadProgressStream extends EventTarget {
     options?: boolean | AddEventListenerOptions,
   ): void {
     // Events are only built for types someone listens to: the hot path stays cheap.
-    this.#listenedTypes.add(type);
+    (this.#listenedTypes ??= new Set()).add(type);
     super.addEventListener(type, listener, options);
   }
 
-  async #run(): Promise<void> {
+  #run(): void {
+    if (this.#closed) return;
     if (this.#refused) {
       const error = new UploadProgressError('invalid-id', this.#refused, {uploadId: this.uploadId});
       this.#report(error);
       return this.#fail(error);
     }
-    const end = await followEventStream(
-      (this.#target = {
-        options: this.#options,
-        closed: this.#closer.signal,
-        uploadId: this.uploadId,
-        url: () => this.#url,
-        state: (state) => {
-          if (state === 'connecting') this.#attempts++;
-          this.#setState(state);
-        },
-        event: (event) => this.#handleEvent(event),
-        settled: () => this.#isSettled(),
-        report: (error) => this.#report(error),
-      }),
-    );
-    if (end.kind === 'settled') this.#finish();
-    else if (end.kind === 'failed') this.#fail(end.error);
+    void followEventStream(this.#target).then((end) => {
+      if (end.kind === 'settled') this.#finish();
+      else if (end.kind === 'failed') this.#fail(end.error);
+    });
   }
+
+  /**
+   * What followEventStream serves for a stream, and what `close()` aborts: one object, its
+   * methods on a prototype (seven closures and an AbortController a stream, before). A class
+   * of the class's own, to reach its private members.
+   */
+  static readonly #Follower = class Follower implements FollowTarget, Closing {
+    readonly stream: UploadProgressStream;
+    readonly options: ResolvedOptions;
+    readonly uploadId: string;
+    lastEventId: string | undefined;
+    aborted = false;
+    onabort: (() => void) | null = null;
+
+    constructor(stream: UploadProgressStream) {
+      this.stream = stream;
+      this.options = stream.#options;
+      this.uploadId = stream.uploadId;
+    }
+
+    get closed(): Closing {
+      return this;
+    }
+
+    url(): string {
+      return this.stream.#url;
+    }
+
+    state(state: ConnectionState): void {
+      if (state === 'connecting') this.stream.#attempts++;
+      this.stream.#setState(state);
+    }
+
+    event(event: EventSourceMessage): boolean {
+      return this.stream.#handleEvent(event);
+    }
+
+    settled(): boolean {
+      return this.stream.#isSettled();
+    }
+
+    report(error: UploadProgressError): void {
+      this.stream.#report(error);
+    }
+
+    abort(): void {
+      this.aborted = true;
+      this.onabort?.();
+    }
+  };
 
   /** Takes one event; true when it was a valid record of this upload (changed or not). */
   #handleEvent(event: EventSourceMessage): boolean {
@@ -234,20 +278,22 @@ export class UploadProgressStream extends EventTarget {
 
   #finish(): void {
     this.#setState('closed');
-    this.#listeners.clear();
-    if (this.#onSignalAbort)
-      this.#options.signal?.removeEventListener('abort', this.#onSignalAbort);
+    this.#listeners = undefined;
+    if (this.#onSignalAbort) this.#signal?.removeEventListener('abort', this.#onSignalAbort);
   }
 
   #setProgress(progress: UploadProgress, error: UploadProgressError | null): void {
     this.#progress = progress;
-    if (!this.#closed) this.#onProgress?.(progress);
-    for (const listener of this.#listeners) {
-      if (this.#closed) return;
-      callSafely(listener, progress);
+    if (this.#closed) return;
+    this.#observer?.progress(this, progress);
+    if (this.#listeners) {
+      for (const listener of this.#listeners) {
+        if (this.#closed) return;
+        callSafely(listener, progress);
+      }
     }
     // No event (nor its detail) built for types nobody listens to: the usual case, per record.
-    if (this.#closed || this.#listenedTypes.size === 0) return;
+    if (this.#closed || !this.#listenedTypes) return;
     this.#emit('progress', {progress});
     if (progress.status === 'completed') this.#emit('completed', {progress});
     else if (progress.status === 'failed') this.#emit('failed', {progress, error});
@@ -256,7 +302,7 @@ export class UploadProgressStream extends EventTarget {
   #setState(state: ConnectionState): void {
     if (this.#state === state || this.#closed) return;
     this.#state = state;
-    this.#onState?.(state);
+    this.#observer?.state(this, state);
     this.#emit('statechange', {state});
   }
 
@@ -269,7 +315,7 @@ export class UploadProgressStream extends EventTarget {
     type: K,
     detail: UploadProgressStreamEventMap[K]['detail'],
   ): void {
-    if (this.#closed || !this.#listenedTypes.has(type)) return;
+    if (this.#closed || !this.#listenedTypes?.has(type)) return;
     this.dispatchEvent(new CustomEvent(type, {detail}));
   }
 }

@@ -452,6 +452,75 @@ describe('hostile servers: event ids', () => {
 });
 
 describe('hostile servers: the watchdog', () => {
+  it('one timer for every open connection of a clock: it fails exactly the silent one, and the others read on', async () => {
+    const clock = new FakeClock();
+    let timers = 0;
+    const counting = watched(clock, () => timers++);
+    const held = new Map<string, http.ServerResponse>();
+    const server = await hostile((req, res) => {
+      const id = req.url!.split('/').pop()!;
+      if (held.has(id)) return void sse(res).end(recordOf(id, {status: 'completed'}));
+      held.set(id, sse(res));
+      res.write(recordOf(id));
+    }, clock);
+    const ids = ['talks-1', 'talks-2', 'silent'];
+    const budget = new ConnectionBudget();
+    const streams = ids.map(
+      (id) =>
+        new UploadProgressStream(
+          id,
+          options(server, {clock: counting, idleTimeout: 5000, connectionBudget: budget}),
+        ),
+    );
+    const errors = streams.map(() => [] as string[]);
+    streams.forEach((stream, i) =>
+      stream.addEventListener('error', (event) => errors[i]!.push(event.detail.error.kind)),
+    );
+    await waitFor(() => streams.every((stream) => stream.getSnapshot() !== null), 'all open');
+    // Three connections, one timer (before: one each).
+    assert.equal(clock.pending().length, 1);
+    const before = timers;
+    // The talkers send every 2 s; the silent one sends nothing after its first record.
+    for (let t = 1; t <= 4; t++) {
+      await clock.advance(2000);
+      for (const id of ['talks-1', 'talks-2']) held.get(id)!.write(': ping\n\n');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (t < 3) assert.deepEqual(errors, [[], [], []], `at ${t * 2} s`);
+    }
+    // Given up at 5 s (then reconnected after its backoff, and answered at once here).
+    await waitFor(() => errors[2]!.length > 0, 'the silent one given up');
+    assert.deepEqual(errors, [[], [], ['idle-timeout']]);
+    assert.equal(streams[0]!.state, 'open');
+    assert.equal(streams[1]!.state, 'open');
+    // Woken at deadlines, not per chunk: a handful of timers for 8 chunks on 3 connections
+    // (the watchdog's wakes, the backoff, the new connection's deadlines).
+    assert.ok(timers - before <= 5, `${timers - before} timers set`);
+    for (const stream of streams) stream.close();
+    for (const res of held.values()) res.end();
+  });
+
+  it('a closed stream leaves no timer behind (one waits out its backoff, one reads, one waits for its answer)', async () => {
+    const clock = new FakeClock();
+    let n = 0;
+    const server = await hostile((req, res) => {
+      n++;
+      const id = req.url!.split('/').pop()!;
+      if (id === 'drops') return void res.writeHead(503).end();
+      if (id === 'reads') return void sse(res).write(recordOf(id));
+      // 'waits': no answer at all.
+    }, clock);
+    const budget = new ConnectionBudget();
+    const streams = ['drops', 'reads', 'waits'].map(
+      (id) => new UploadProgressStream(id, options(server, {clock, connectionBudget: budget})),
+    );
+    await waitFor(() => n === 3 && streams[0]!.state === 'retrying', 'all asked');
+    await waitFor(() => streams[1]!.state === 'open', 'one open');
+    assert.ok(clock.pending().length >= 2, 'a backoff and the watchdog armed');
+    for (const stream of streams) stream.close();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(clock.pending(), []);
+  });
+
   it('time before the server answers is never silence; a server that never answers is given up after connectTimeout', async () => {
     const clock = new FakeClock();
     const held: http.ServerResponse[] = [];
