@@ -68,13 +68,9 @@ export async function followEventStream(target: FollowTarget): Promise<FollowEnd
   let contact = false;
   let openedAt: number | undefined;
   const reading: AttemptCallbacks = {
-    // Asked afresh each attempt (read at once: the id is this attempt's). Without headers
-    // of the user's or an id, a plain object: a `Headers` is ~25 µs a request in Node, and
-    // fetch copies what it is given anyway.
-    headers: () =>
-      options.headers || target.lastEventId
-        ? buildHeaders(options.headers, target.lastEventId)
-        : {accept: 'text/event-stream'},
+    // Asked afresh each attempt (read at once: the id is this attempt's). Always a
+    // `Headers`: a page's fetch wrapper may call `init.headers.set()`.
+    headers: () => buildHeaders(options.headers, target.lastEventId),
     onOpen: () => {
       openedAt = clock.now();
       target.state('open');

@@ -163,10 +163,11 @@ class Connection implements Attempt, Watched {
           signal: controller.signal,
         }),
       ),
-    ).then(
-      (response) => this.#open(response),
-      (cause: unknown) => this.#end(this.#interrupted(cause)),
-    );
+    )
+      // A throw while opening (a wrapper's odd answer, a locked body) ends this attempt as
+      // an interruption, as a throw while reading does: it never leaves it open.
+      .then((response) => this.#open(response))
+      .catch((cause: unknown) => this.#end(this.#interrupted(cause)));
   }
 
   #open(response: Response): void {
@@ -217,10 +218,11 @@ class Connection implements Attempt, Watched {
       // The silence is counted from here (nothing re-armed: the watchdog reads it).
       this.at = clock.now() + idleTimeout;
       parser.feed(decoder.decode(result.value, {stream: true}));
-      if (!this.#ended) void reader.read().then(take, fail);
+      if (!this.#ended) void reader.read().then(take).catch(fail);
     };
+    // A read that fails and a chunk that throws (a body yielding no bytes) end alike.
     const fail = (cause: unknown) => this.#end(this.#interrupted(cause));
-    void reader.read().then(take, fail);
+    void reader.read().then(take).catch(fail);
   }
 
   /**
@@ -248,11 +250,14 @@ class Connection implements Attempt, Watched {
     if (!problem) return false;
     if (problem.final) {
       // The server's own words, read first (the body is not cancelled then).
-      void readServerMessage(response).then((said) =>
-        this.#end(
-          said ? classifyResponse(response, uploadId, attempt, clock.now(), said)! : problem,
-        ),
-      );
+      readServerMessage(response)
+        .then((said) =>
+          this.#end(
+            said ? classifyResponse(response, uploadId, attempt, clock.now(), said)! : problem,
+          ),
+        )
+        // Unreadable (a wrapper read the body already): the status alone.
+        .catch(() => this.#end(problem));
     } else {
       void response.body?.cancel().catch(noop);
       this.#end(problem);

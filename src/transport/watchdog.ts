@@ -47,7 +47,10 @@ export class Watchdog {
     const clock = this.#clock;
     clock.clearTimeout(this.#timer);
     this.#at = at;
-    this.#timer = at < Infinity ? clock.setTimeout(() => this.#check(), at - clock.now()) : 0;
+    // None armed is `undefined`, never a handle: a clock counting handles from 0 would lose
+    // someone else's timer when this one is cleared.
+    this.#timer =
+      at < Infinity ? clock.setTimeout(() => this.#check(), at - clock.now()) : undefined;
   }
 
   #check(): void {
@@ -59,7 +62,8 @@ export class Watchdog {
       if (watched.at <= now) watched.stop();
       else next = Math.min(next, watched.at);
     }
-    this.arm(next);
+    // Ending one may have ended another already counted in `next`: none left, no timer.
+    if (this.#watched.size) this.arm(next);
   }
 }
 
