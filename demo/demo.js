@@ -243,9 +243,9 @@
     if (sampleButton.getAttribute('aria-disabled') === 'true') return;
     const sample = (name, bytes, type) => new File([new Uint8Array(bytes).fill(42)], name, {type});
     uploadFiles([
-      sample('holiday-photo.jpg', 200 * 1024, 'image/jpeg'),
-      sample('quarterly-report.pdf', 1.5 * 1024 * 1024, 'application/pdf'),
-      sample('screen-recording.mp4', 4 * 1024 * 1024, 'video/mp4'),
+      sample('holiday-photo.jpg', 200_000, 'image/jpeg'),
+      sample('quarterly-report.pdf', 1_500_000, 'application/pdf'),
+      sample('screen-recording.mp4', 4_000_000, 'video/mp4'),
     ]);
   });
 
@@ -294,11 +294,19 @@
     tusStatus.textContent = 'dist/upload-progress.tus.min.js did not load: run npm run build.';
   }
 
-  /** The buttons offer what the file allows now (nothing until its sending has started). */
+  /**
+   * The buttons offer what the file allows now (nothing until its sending has started).
+   * aria-disabled, not disabled (as setBusy() does): a button disabled under the keyboard
+   * focus drops it to <body>. The one pressed hands the focus to the other when that one
+   * becomes the action (Pause to Resume and back), so Enter goes on where the user is.
+   */
   function showActions() {
     const action = task ? SDK.uploadAction(task.keys[0]) : null;
-    tusPause.disabled = action !== 'pause';
-    tusResume.disabled = action !== 'resume';
+    tusPause.setAttribute('aria-disabled', String(action !== 'pause'));
+    tusResume.setAttribute('aria-disabled', String(action !== 'resume'));
+    const offered = action === 'pause' ? tusPause : action === 'resume' ? tusResume : null;
+    const focused = document.activeElement;
+    if (offered && (focused === tusPause || focused === tusResume)) offered.focus();
   }
   if (manager) manager.subscribe(showActions);
 
@@ -307,7 +315,7 @@
     tus ??= SDK.tusTransfer({endpoint: '/api/files/tus/'});
     // Its name changes every time: the server would otherwise finish the previous one at once.
     const name = `large-video-${Date.now().toString(36)}.mp4`;
-    const file = new File([new Uint8Array(24 * 1024 * 1024).fill(7)], name, {type: 'video/mp4'});
+    const file = new File([new Uint8Array(24_000_000).fill(7)], name, {type: 'video/mp4'});
     tus.throttle(rate());
     tusButton.setAttribute('aria-disabled', 'true');
     // Shown in the inline list rather than the modal, so these buttons stay within reach.

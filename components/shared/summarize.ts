@@ -124,10 +124,10 @@ function sum(snapshot: UploadProgressSnapshot, ids: readonly string[]): UploadsS
 }
 
 /**
- * The bytes a row counts as done. A file the page sent counts both halves (its `percentage`
+ * The bytes an upload counts as done in the overall figure. A file the page sent counts both halves (its `percentage`
  * is the manager's figure across sending and processing); one tracked by id, the server's.
  */
-export function doneBytes(entry: UploadEntry): number {
+function doneBytes(entry: UploadEntry): number {
   if (entry.transferredBytes != null && entry.percentage !== undefined) {
     return ((entry.totalBytes ?? 0) * entry.percentage) / 100;
   }

@@ -3,7 +3,6 @@ import type {UploadEntry, UploadProgress} from '../../src/index.js';
 import type {Formats} from '../shared/formats.js';
 import {progressBar} from '../shared/progress-bar.js';
 import type {UploadProgressStrings} from '../shared/strings.js';
-import {doneBytes} from '../shared/summarize.js';
 import {visibleOr} from '../shared/visible-text.js';
 
 /**
@@ -91,6 +90,9 @@ export function row(
         : word;
   const name = filename(entry, id);
   const size = entry?.totalBytes ?? null;
+  // "X of Y" is the bytes of the phase the upload is in, never a blend (only the bar blends):
+  // the server's once it reported (processing, settled: none when it refused a file or the
+  // file failed while sent), else those this page sent (an upload tracked by id: none).
   const statusId = `status-${i}`;
   const long = why.length > LONG_REASON;
   return html`<div
@@ -105,7 +107,11 @@ export function row(
     <span part="icon" class="icon" aria-hidden="true"></span>
     <span part="filename" class="name" title=${name}><bdi>${name}</bdi></span>
     <span part="size" class="size"
-      >${size === null ? nothing : s.size(f.bytes(doneBytes(entry!)), f.bytes(size))}</span
+      >${
+        size === null
+          ? nothing
+          : s.size(f.bytes(progress?.uploaded_bytes ?? entry!.transferredBytes ?? 0), f.bytes(size))
+      }</span
     >
     ${progressBar(value, name, s.valueText(percent, word), why ? statusId : '', 'bar indicator')}
     <span part="status" class=${long && !open ? 'status clamp' : 'status'} id=${statusId}

@@ -68,7 +68,8 @@ function focused(): HTMLElement | null {
  *
  * @csspart dialog - The `<dialog>`.
  * @csspart panel - The dialog's content (the area that pauses the auto-close while hovered).
- * @csspart header - The heading and the close button.
+ * @csspart header - The heading and the close button (a div: a `<header>` in the dialog counts
+ *   as a second banner landmark beside the page's).
  * @csspart title - The heading.
  * @csspart close-button - The close button.
  * @csspart body - The `<upload-progress-list>`; its parts (`overall`, `counts`, `filter`, `filter-button`, `row`, `filename`, `status`, `bar`…) are exported too.
@@ -263,7 +264,7 @@ export class UploadProgressModal extends BaseElement {
       @focusout=${this.#sync}
     >
       <div part="panel" class="panel" @pointerenter=${this.#hover} @pointerleave=${this.#hover}>
-        <header part="header" class="header">
+        <div part="header" class="header">
           <h2 part="title" id="title" class="title" tabindex="-1" autofocus>
             ${this.#view?.allSettled ? s.titleDone : s.title}
           </h2>
@@ -275,7 +276,7 @@ export class UploadProgressModal extends BaseElement {
             title=${s.close}
             @click=${() => this.#close('user')}
           ></button>
-        </header>
+        </div>
         ${
           this.open && this.#rowsReady
             ? html`<upload-progress-list

@@ -75,8 +75,10 @@ describe('<upload-progress-modal> upload()', () => {
     xhr.progress(xhr.body!.size - 1600); // all of a.txt, about half of b.txt
     await rendered(modal, listOf(modal));
     const sending = rows(modal);
-    expect(sending[0]).to.deep.include({text: 'Sending 50%', now: 50, size: '500 bytes of 1 kB'});
+    // The bar blends both phases (a.txt is all sent: half way); the bytes are the ones sent.
+    expect(sending[0]).to.deep.include({text: 'Sending 50%', now: 50, size: '1 kB of 1 kB'});
     expect(sending[1]!.now).to.be.within(20, 25);
+    expect(sending[1]!.size).to.match(/^1\.[3-5] kB of 3 kB$/);
     const before = overall(modal);
     expect(before).to.be.within(30, 35);
 
@@ -88,6 +90,8 @@ describe('<upload-progress-modal> upload()', () => {
       ['connecting', 'Connecting'],
     ]);
     expect(rows(modal).map((r) => r.now)).to.deep.equal([50, 50]);
+    // No word from the server yet: what was sent.
+    expect(rows(modal).map((r) => r.size)).to.deep.equal(['1 kB of 1 kB', '3 kB of 3 kB']);
     expect(overall(modal)).to.equal(50);
 
     await waitFor(() => bodies.has('id-a') && bodies.has('id-b'));
@@ -98,8 +102,9 @@ describe('<upload-progress-modal> upload()', () => {
     expect(rows(modal)[0]).to.deep.include({
       status: 'uploading',
       text: 'Processing 75%',
-      size: '750 bytes of 1 kB',
+      size: '500 bytes of 1 kB', // what the server processed, not the blended 75 %
     });
+    expect(rows(modal)[1]).to.deep.include({now: 50, size: '0 bytes of 3 kB'});
 
     const closed = new Promise<CustomEvent<UploadProgressModalCloseDetail>>((resolve) =>
       modal.addEventListener('close', resolve, {once: true}),
@@ -107,6 +112,30 @@ describe('<upload-progress-modal> upload()', () => {
     send('id-a', {status: 'completed', total_bytes: 1000});
     send('id-b', {status: 'completed', total_bytes: 3000});
     expect((await closed).detail.reason).to.equal('auto');
+  });
+
+  it('a failed row says what the server has: none of a file that broke while sent or that it refused', async () => {
+    const {manager} = scripted();
+    const xhrs = new FakeXhrs();
+    const modal = await modalOnPage();
+    const options = {manager, createXhr: xhrs.create};
+    const broken = modal.upload([file('a.txt', 1000)], options);
+    const refused = modal.upload([file('b.txt', 2000)], options);
+    await modal.updateComplete;
+    await waitFor(() => xhrs.active().length === 2);
+    const [first, second] = xhrs.active();
+    first!.progress(first!.body!.size / 2);
+    first!.fail();
+    second!.respond(404, {detail: 'Not Found'});
+    await Promise.allSettled([broken, refused]);
+    await rendered(modal, listOf(modal));
+    const [a, b] = rows(modal);
+    expect(a!.status).to.equal('failed');
+    expect(a!.now).to.be.within(20, 25); // the bar: about half sent
+    expect(a!.size).to.equal('0 bytes of 1 kB'); // a request that broke leaves the server nothing
+    expect(b!.status).to.equal('failed');
+    expect(b!.now).to.equal(50); // the bar: all sent, nothing processed
+    expect(b!.size).to.equal('0 bytes of 2 kB'); // the server has none of it
   });
 
   it('a cancelled upload stays open on "Failed: Cancelled"', async () => {
@@ -174,7 +203,7 @@ describe('<upload-progress-modal> upload()', () => {
     await modal.updateComplete;
     await rendered(modal, listOf(modal));
     expect(modal.open).to.equal(true);
-    expect(rows(modal)[0]).to.deep.include({name: 'holiday.zip', now: 50, size: '1 MB of 2 MB'});
+    expect(rows(modal)[0]).to.deep.include({name: 'holiday.zip', now: 50, size: '2 MB of 2 MB'});
     manager.closeAll();
   });
 

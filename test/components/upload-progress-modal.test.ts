@@ -403,6 +403,28 @@ describe('<upload-progress-modal>', () => {
     }
   });
 
+  it("adds no landmark: the page's own banner stays the only one while it is open", async () => {
+    // The modal's header part is not a <header>: inside the dialog's shadow root axe counts
+    // one as a second banner (landmark-no-duplicate-banner, landmark-unique).
+    const banner = Object.assign(document.createElement('header'), {textContent: 'Site'});
+    document.body.prepend(banner);
+    try {
+      const modal = await open(['a'], (m) => (m.autoCloseDelay = -1));
+      expect(modal.open).to.equal(true);
+      expect(modal.shadowRoot!.querySelector('[part="header"]')).to.exist;
+      const results = await window.axe.run(document, {
+        runOnly: [
+          'landmark-no-duplicate-banner',
+          'landmark-unique',
+          'landmark-banner-is-top-level',
+        ],
+      });
+      expect(results.violations.map((v) => v.id)).to.deep.equal([]);
+    } finally {
+      banner.remove();
+    }
+  });
+
   it('follows the light or dark color scheme', async () => {
     const modal = await open(['a']);
     const luminance = () => {

@@ -19,6 +19,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
@@ -82,7 +83,9 @@ before(async () => {
   for (const name of ['react', 'react-dom', '@types/react', '@types/react-dom', 'vue']) {
     link(app, name);
   }
-  for (const name of ['@angular/core', 'svelte']) link(app, name);
+  for (const name of ['@angular/core', '@angular/common', 'rxjs', 'svelte', 'tus-js-client']) {
+    link(app, name);
+  }
   // React 18's types beside the package: the package's own imports of 'react' must see them.
   const react18 = join(app, 'react18');
   cpSync(
@@ -127,6 +130,28 @@ describe('type checks', {concurrency: 2}, () => {
       await run(bin('tsc'), ['-p', `tsconfig.${resolution}.json`], app);
     });
   }
+
+  test('every TypeScript example of the README and docs type-checks under strict', async () => {
+    // Each ```ts/```tsx block of the installed README and docs/, as its own module, beside
+    // the declarations of what the examples leave to the reader (docs/yours.d.ts).
+    const installed = join(app, 'node_modules', 'upload-progress');
+    const docs = join(app, 'docs');
+    let count = 0;
+    for (const doc of [
+      'README.md',
+      ...readdirSync(join(installed, 'docs')).map((d) => `docs/${d}`),
+    ]) {
+      const text = readFileSync(join(installed, doc), 'utf8');
+      for (const match of text.matchAll(/^```(tsx?)\n([\s\S]*?)^```/gm)) {
+        const line = text.slice(0, match.index).split('\n').length + 1;
+        const name = `${doc.replace(/\W/g, '_')}_L${line}.${match[1]}`;
+        writeFileSync(join(docs, name), `${match[2]}export {};\n`);
+        count++;
+      }
+    }
+    assert.ok(count >= 15, `the docs' TypeScript examples (${count})`);
+    await run(bin('tsc'), ['-p', 'tsconfig.docs.json'], app);
+  });
 
   test("with React 18's types, the elements take only what React 18 passes through (attributes)", async () => {
     // The fixture's @ts-expect-error lines fail the check if the types accept objects; the

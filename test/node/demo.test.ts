@@ -113,7 +113,7 @@ describe('npm start (demo/serve.mjs)', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(url);
-    await page.selectOption('#tus-throttle', '262144');
+    await page.selectOption('#tus-throttle', '250000');
     await page.click('#tus-button');
     type Entry = {phase?: string; paused?: boolean; transferredBytes?: number | null};
     const entry = () =>
@@ -124,12 +124,18 @@ describe('npm start (demo/serve.mjs)', () => {
         const uploads = [...list.manager.getSnapshot().uploads.values()];
         return uploads.at(-1) as Entry | undefined;
       });
+    const focused = () => page.evaluate(() => document.activeElement?.id);
     await page.waitForFunction(
-      () => !(document.getElementById('tus-pause') as HTMLButtonElement).disabled,
+      () => document.getElementById('tus-pause')!.getAttribute('aria-disabled') === 'false',
     );
-    await page.click('#tus-pause');
+    // From the keyboard: the button pressed is not disabled under the focus (which would drop
+    // it to <body>); the focus moves to the action now offered.
+    await page.focus('#tus-pause');
+    await page.keyboard.press('Enter');
     assert.equal((await entry())?.paused, true);
-    assert.equal(await page.isEnabled('#tus-resume'), true);
+    assert.equal(await page.getAttribute('#tus-pause', 'aria-disabled'), 'true');
+    assert.equal(await page.getAttribute('#tus-resume', 'aria-disabled'), 'false');
+    assert.equal(await focused(), 'tus-resume');
     await page.selectOption('#tus-throttle', '');
     await page.click('#tus-resume');
     await page.waitForFunction(
@@ -139,6 +145,37 @@ describe('npm start (demo/serve.mjs)', () => {
     );
     assert.notEqual((await entry())?.phase, 'transferring');
     assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('at 1280 px the sample button is not under the modal: with the pointer left on it, the modal closes by itself', async () => {
+    // A pointer over the modal holds its auto-close (the documented rule): a page whose
+    // main action sits under the modal keeps it open for as long as the pointer rests there.
+    const page = await browser.newPage({viewport: {width: 1280, height: 800}});
+    await page.goto(url);
+    await page.click('#sample-button'); // the pointer stays where the button is
+    await page.waitForFunction(
+      () => (document.querySelector('upload-progress-modal') as unknown as {open: boolean}).open,
+    );
+    const overlap = await page.evaluate(() => {
+      const button = document.getElementById('sample-button')!.getBoundingClientRect();
+      const panel = document
+        .querySelector('upload-progress-modal')!
+        .shadowRoot!.querySelector('[part="panel"]')!
+        .getBoundingClientRect();
+      return (
+        button.left < panel.right &&
+        panel.left < button.right &&
+        button.top < panel.bottom &&
+        panel.top < button.bottom
+      );
+    });
+    assert.equal(overlap, false, 'the modal covers the sample button');
+    await page.waitForFunction(
+      () => !(document.querySelector('upload-progress-modal') as unknown as {open: boolean}).open,
+      undefined,
+      {timeout: 30_000},
+    );
     await page.close();
   });
 
