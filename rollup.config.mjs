@@ -51,6 +51,8 @@ const internal = [
   'sent',
   'saved',
   'urlFor',
+  'pump',
+  'live',
 ];
 
 /**

@@ -211,6 +211,40 @@ describe('UploadProgressManager', () => {
     expect(manager.getSnapshot().completed).to.equal(12);
   });
 
+  it('a snapshot keeps what it saw across an attach, an untrack and a re-track between two reads', async () => {
+    const {server, manager} = setup({maxConnections: 4});
+    manager.track(['a', 'b']);
+    await connected(server, 'a', 'b');
+    server.send('a', {uploaded_bytes: 10});
+    await waitFor(() => manager.getSnapshot().progressMap.size === 1);
+    const [handle] = manager.trackTransfers([{filename: 'x.bin', total_bytes: 50}]);
+    handle!.progress(20);
+    const seen = manager.getSnapshot();
+    const key = handle!.key;
+    // All before the next read: one log saves each id's first state only.
+    handle!.progress(30);
+    handle!.attach('x');
+    manager.untrack('a');
+    manager.track(['a']);
+    server.send('b', {uploaded_bytes: 40});
+    expect(manager.getSnapshot()).to.not.equal(seen);
+    expect([...seen.uploads.keys()]).to.deep.equal(['a', 'b', key]);
+    expect(seen.uploads.get('a')!.progress!.uploaded_bytes).to.equal(10);
+    expect(seen.uploads.get('a')!.connection).to.equal('open');
+    expect(seen.uploads.get(key)!.transferredBytes).to.equal(20);
+    expect(seen.uploads.get(key)!.phase).to.equal('transferring');
+    expect(seen.uploads.has('x')).to.equal(false);
+    const now = manager.getSnapshot();
+    expect([...now.uploads.keys()]).to.deep.equal(['b', 'x', 'a']);
+    expect(now.uploads.get('a')!.progress).to.equal(null);
+    expect(now.uploads.get(key)).to.equal(now.uploads.get('x'));
+    expect(now.uploads.get('x')!.phase).to.equal('processing');
+    // The same entry objects while nothing changes (elements compare them by identity).
+    manager.track(['c']);
+    expect(manager.getSnapshot().uploads.get('x')).to.equal(now.uploads.get('x'));
+    manager.closeAll();
+  });
+
   it('settled uploads release their stream and connection', async () => {
     const {server, manager} = setup();
     manager.track(['a']);

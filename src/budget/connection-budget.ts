@@ -2,11 +2,6 @@ import {defaultMaxConnections} from './default-connections.js';
 
 export {DEFAULT_MAX_CONNECTIONS} from './default-connections.js';
 
-/** A waiter's states, as numbers (the minifier inlines them). */
-const QUEUED = 0;
-const GRANTED = 1;
-const RELEASED = 2;
-
 /**
  * Connection slots per origin, shared by every stream and manager of a page, and by every
  * tab of the browser profile where Web Locks exist.
@@ -45,21 +40,14 @@ export class ConnectionBudget {
    */
   request(origin: string, limit: number | undefined, onGrant: () => void): ConnectionTicket {
     let pool = this.#pools.get(origin);
-    if (!pool) this.#pools.set(origin, (pool = {origin, active: 0, queue: new Set()}));
-    const waiter: Waiter = {
-      pool,
-      limit: limit ?? defaultMaxConnections(origin),
-      onGrant,
-      state: QUEUED,
-    };
+    if (!pool) {
+      const made: Pool = {origin, active: 0, queue: new Set(), pump: () => this.#pump(made)};
+      this.#pools.set(origin, (pool = made));
+    }
+    const waiter = new Waiter(pool, limit ?? defaultMaxConnections(origin), onGrant);
     pool.queue.add(waiter);
     this.#pump(pool);
-    return {
-      get granted() {
-        return waiter.state === GRANTED;
-      },
-      release: () => this.#release(waiter),
-    };
+    return waiter;
   }
 
   /** Slots of `origin` this page holds now. */
@@ -72,24 +60,9 @@ export class ConnectionBudget {
     return this.#pools.get(origin)?.queue.size ?? 0;
   }
 
-  #release(waiter: Waiter): void {
-    const {pool, state} = waiter;
-    if (state === RELEASED) return;
-    waiter.state = RELEASED;
-    if (state === QUEUED) {
-      pool.queue.delete(waiter);
-      if (!pool.queue.size) pool.round?.abort();
-    } else {
-      waiter.free?.();
-      pool.active--;
-    }
-    // A waiter with a low limit may have been holding back others behind it.
-    this.#pump(pool);
-  }
-
   #grant(waiter: Waiter): void {
     waiter.pool.queue.delete(waiter);
-    waiter.state = GRANTED;
+    waiter.granted = true;
     waiter.pool.active++;
   }
 
@@ -171,15 +144,42 @@ interface Pool {
   queue: Set<Waiter>;
   /** The lock round under way: aborted when nobody here waits any more. */
   round?: AbortController | undefined;
+  /** Grants what can be granted now (the budget's, for this pool). */
+  pump: () => void;
 }
 
-interface Waiter {
-  pool: Pool;
-  limit: number;
-  onGrant: () => void;
-  state: typeof QUEUED | typeof GRANTED | typeof RELEASED;
+/**
+ * A request for a slot, and the ticket handed out for it: one small object per stream (a
+ * literal with a getter and a closure carried a ~128-byte property array each).
+ */
+class Waiter implements ConnectionTicket {
+  /** Holds a slot now (a data property: no getter to call, nothing per ticket to add it). */
+  granted = false;
+  declare released: boolean | undefined;
   /** Releases the slot's lock (budgets shared through Web Locks). */
-  free?: () => void;
+  declare free: (() => void) | undefined;
+
+  constructor(
+    readonly pool: Pool,
+    readonly limit: number,
+    readonly onGrant: () => void,
+  ) {}
+
+  release(): void {
+    const pool = this.pool;
+    if (this.released) return;
+    this.released = true;
+    if (this.granted) {
+      this.granted = false;
+      this.free?.();
+      pool.active--;
+    } else {
+      pool.queue.delete(this);
+      if (!pool.queue.size) pool.round?.abort();
+    }
+    // A waiter with a low limit may have been holding back others behind it.
+    pool.pump();
+  }
 }
 
 const SHARED = Symbol.for('upload-progress.connection-budget');

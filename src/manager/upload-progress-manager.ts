@@ -299,7 +299,7 @@ export class UploadProgressManager {
       entry: undefined as unknown as UploadEntry,
       counted: null,
     };
-    live.entry = this.#flight.entryOf(live);
+    // Its entry is made as it is put in flight (or, waiting in the backlog, as a snapshot reads it).
     return live;
   }
 
@@ -502,7 +502,9 @@ export class UploadProgressManager {
         settled: this.#settled,
         settledCount: this.#settled.length,
         ...this.#flight.capture(),
-        backlog: this.#backlog.capture((id) => this.#newLive(id, null, null, null, true).entry),
+        backlog: this.#backlog.capture((id) =>
+          this.#flight.entryOf(this.#newLive(id, null, null, null, true)),
+        ),
         aliases: this.#aliases,
       },
       // The settled sums, plus those of the uploads in flight and of those waiting.

@@ -239,3 +239,23 @@ describe('what a closed manager leaves running', () => {
     assert.deepEqual(clock.pending(), []);
   });
 });
+
+describe('memory of the connection budget', () => {
+  it('a ticket held by a stream in flight is one small object (no property array, no closures)', async () => {
+    const budget = new ConnectionBudget();
+    const onGrant = () => undefined;
+    const N = 10_000;
+    // Warm: the pool and its first tickets are not what is measured.
+    const warm = Array.from({length: 100}, () => budget.request('https://x', N * 2, onGrant));
+    await collect();
+    const before = process.memoryUsage().heapUsed;
+    const held = Array.from({length: N}, () => budget.request('https://x', N * 2, onGrant));
+    await collect();
+    const perTicket = (process.memoryUsage().heapUsed - before) / N;
+    assert.equal(held.filter((ticket) => ticket.granted).length, N);
+    // A literal with a getter and a release closure measured ~780 B a ticket; the class ~70 B.
+    assert.ok(perTicket < 160, `${perTicket.toFixed(0)} B a ticket`);
+    for (const ticket of [...warm, ...held]) ticket.release();
+    assert.equal(budget.active('https://x'), 0);
+  });
+});
