@@ -12,11 +12,13 @@ describe('ConnectionBudget', () => {
       budget.request('https://x', 2, () => order.push(name)),
     );
     expect(order).to.deep.equal(['a', 'b']);
+    expect(t.map((ticket) => ticket.granted)).to.deep.equal([true, true, false, false]);
     expect(budget.active('https://x')).to.equal(2);
     expect(budget.queued('https://x')).to.equal(2);
     t[0]!.release();
     t[0]!.release(); // idempotent
     expect(order).to.deep.equal(['a', 'b', 'c']);
+    expect(t.map((ticket) => ticket.granted)).to.deep.equal([false, true, true, false]);
     t[3]!.release(); // leaves the queue
     t[1]!.release();
     expect(order).to.deep.equal(['a', 'b', 'c']);

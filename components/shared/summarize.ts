@@ -124,8 +124,9 @@ function sum(snapshot: UploadProgressSnapshot, ids: readonly string[]): UploadsS
 }
 
 /**
- * The bytes an upload counts as done in the overall figure. A file the page sent counts both halves (its `percentage`
- * is the manager's figure across sending and processing); one tracked by id, the server's.
+ * The bytes an upload counts as done in the overall figure. A file the page sent counts both
+ * halves (its `percentage` is the manager's figure across sending and processing); one
+ * tracked by id, the server's.
  */
 function doneBytes(entry: UploadEntry): number {
   if (entry.transferredBytes != null && entry.percentage !== undefined) {

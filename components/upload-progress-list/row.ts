@@ -91,8 +91,10 @@ export function row(
   const name = filename(entry, id);
   const size = entry?.totalBytes ?? null;
   // "X of Y" is the bytes of the phase the upload is in, never a blend (only the bar blends):
-  // the server's once it reported (processing, settled: none when it refused a file or the
-  // file failed while sent), else those this page sent (an upload tracked by id: none).
+  // the server's once it reported, else those this page sent (an upload tracked by id: none).
+  // A failed upload's record says 0 when the server never said (a refused file, a request
+  // broken while sent, whose resumable server may keep part): then the size alone.
+  const done = progress?.uploaded_bytes ?? entry?.transferredBytes ?? 0;
   const statusId = `status-${i}`;
   const long = why.length > LONG_REASON;
   return html`<div
@@ -110,7 +112,9 @@ export function row(
       >${
         size === null
           ? nothing
-          : s.size(f.bytes(progress?.uploaded_bytes ?? entry!.transferredBytes ?? 0), f.bytes(size))
+          : status === 'failed' && !done
+            ? f.bytes(size)
+            : s.size(f.bytes(done), f.bytes(size))
       }</span
     >
     ${progressBar(value, name, s.valueText(percent, word), why ? statusId : '', 'bar indicator')}

@@ -131,7 +131,10 @@ export class ConnectionBudget {
 /** A place in a {@link ConnectionBudget}: granted now or later, until released. */
 export interface ConnectionTicket {
   readonly granted: boolean;
-  /** Gives the slot back, or leaves the queue. Idempotent. */
+  /**
+   * Gives the slot back, or leaves the queue. Idempotent. A method: call it on the ticket
+   * (`ticket.release()`, or `() => ticket.release()` as a listener), not detached.
+   */
   release(): void;
 }
 

@@ -149,7 +149,7 @@ export function persistUploads(keys: readonly string[], options: ResumeOptions =
 
 /**
  * After a reload, tracks again the uploads {@link persistUploads} remembered (with their
- * names, sizes and sent bytes, so the figures pick up where they were) and keeps remembering
+ * names and sizes; the server's figures follow once it reports) and keeps remembering
  * them until they end. A file whose transfer the reload cut short cannot resume: it is shown
  * `failed`, with a reason that says to upload it again.
  *

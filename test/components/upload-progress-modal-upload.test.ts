@@ -114,7 +114,7 @@ describe('<upload-progress-modal> upload()', () => {
     expect((await closed).detail.reason).to.equal('auto');
   });
 
-  it('a failed row says what the server has: none of a file that broke while sent or that it refused', async () => {
+  it('a failed row the server said no bytes of shows its size alone: a file that broke while sent, one it refused', async () => {
     const {manager} = scripted();
     const xhrs = new FakeXhrs();
     const modal = await modalOnPage();
@@ -132,10 +132,10 @@ describe('<upload-progress-modal> upload()', () => {
     const [a, b] = rows(modal);
     expect(a!.status).to.equal('failed');
     expect(a!.now).to.be.within(20, 25); // the bar: about half sent
-    expect(a!.size).to.equal('0 bytes of 1 kB'); // a request that broke leaves the server nothing
+    expect(a!.size).to.equal('1 kB'); // the server said nothing of its bytes: the size alone
     expect(b!.status).to.equal('failed');
     expect(b!.now).to.equal(50); // the bar: all sent, nothing processed
-    expect(b!.size).to.equal('0 bytes of 2 kB'); // the server has none of it
+    expect(b!.size).to.equal('2 kB'); // refused: no claim of bytes either way
   });
 
   it('a cancelled upload stays open on "Failed: Cancelled"', async () => {
