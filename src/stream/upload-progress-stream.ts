@@ -23,7 +23,7 @@ export interface UploadProgressStreamOptions extends ProgressOptions, AdvancedOp
   observer?: StreamObserver | undefined;
   /**
    * The options resolved already (the manager's, shared by its streams): the other options
-   * but `known`, `observer` and `signal` are then not read.
+   * but `known` and `observer` are then not read (`signal` neither: the owner closes it).
    * @internal
    */
   resolved?: ResolvedOptions | undefined;
