@@ -110,3 +110,15 @@ export class UploadProgressError extends Error {
     return !TRANSIENT.has(this.kind) && !REPORTED_ONLY.has(this.kind);
   }
 }
+
+/**
+ * A value as a developer-facing message shows it: its JSON, else its type. Never throws (a
+ * BigInt, a cycle), so a bad input gets the message meant for it.
+ */
+export function shown(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
+}

@@ -2,6 +2,7 @@ import {expect} from '@esm-bundle/chai';
 import {
   ConnectionBudget,
   UploadProgressManager,
+  UploadProgressStream,
   getUploadProgressManager,
   type UploadProgressManagerOptions,
   type UploadProgressSnapshot,
@@ -330,6 +331,21 @@ describe('UploadProgressManager', () => {
     });
     expect(() => manager.track([''])).to.throw(TypeError, /non-empty/);
     expect(() => manager.track([{} as never])).to.throw(TypeError, /track\(\) takes .*got \{\}/);
+    // Inputs JSON cannot show still get the message meant for them, not JSON's own error.
+    const cyclic: {self?: unknown} = {};
+    cyclic.self = cyclic;
+    expect(() => manager.track([cyclic as never])).to.throw(
+      TypeError,
+      /track\(\) takes .*got object/,
+    );
+    expect(() => manager.track([BigInt(1) as never])).to.throw(
+      TypeError,
+      /track\(\) takes .*got bigint/,
+    );
+    expect(() => new UploadProgressStream(BigInt(1) as never)).to.throw(
+      TypeError,
+      /uploadId must be a string, got bigint/,
+    );
     manager.closeAll();
   });
 

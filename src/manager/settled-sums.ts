@@ -1,3 +1,4 @@
+import {shown} from '../errors.js';
 import type {TrackedUpload, TransferredFile, UploadEntry, UploadProgress} from '../types.js';
 
 /**
@@ -95,7 +96,7 @@ export function readTracked(upload: TrackedUpload): {
   const id = typeof upload === 'string' ? upload : upload?.upload_id;
   if (typeof id !== 'string' || id === '') {
     throw new TypeError(
-      `track() takes non-empty ids or {upload_id, filename?, total_bytes?}, got ${JSON.stringify(upload)}.`,
+      `track() takes non-empty ids or {upload_id, filename?, total_bytes?}, got ${shown(upload)}.`,
     );
   }
   if (typeof upload === 'string') return {id, filename: null, totalBytes: null};
@@ -114,9 +115,7 @@ export function readTracked(upload: TrackedUpload): {
 export function readTransferred(file: TransferredFile): {filename: string; totalBytes: number} {
   const size = file?.total_bytes;
   if (typeof file?.filename !== 'string' || typeof size !== 'number' || !(size >= 0)) {
-    throw new TypeError(
-      `trackTransfers() takes {filename, total_bytes >= 0}, got ${JSON.stringify(file)}.`,
-    );
+    throw new TypeError(`trackTransfers() takes {filename, total_bytes >= 0}, got ${shown(file)}.`);
   }
   return {filename: file.filename, totalBytes: Math.min(Math.floor(size), Number.MAX_SAFE_INTEGER)};
 }

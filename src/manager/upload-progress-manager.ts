@@ -1,3 +1,4 @@
+import {shown} from '../errors.js';
 import {failedProgress} from '../stream/normalize-progress.js';
 import {
   resolveOptions,
@@ -332,7 +333,7 @@ export class UploadProgressManager {
       },
       attach: (uploadId) => {
         if (typeof uploadId !== 'string' || uploadId === '') {
-          throw new TypeError(`attach() takes a non-empty id, got ${JSON.stringify(uploadId)}.`);
+          throw new TypeError(`attach() takes a non-empty id, got ${shown(uploadId)}.`);
         }
         if (!sending()) return;
         this.#attach(live, uploadId);

@@ -1,5 +1,5 @@
 import type {EventSourceMessage} from 'eventsource-parser';
-import {UploadProgressError} from '../errors.js';
+import {shown, UploadProgressError} from '../errors.js';
 import {failedProgress, readProgress} from './normalize-progress.js';
 import {
   refuseId,
@@ -100,7 +100,7 @@ export class UploadProgressStream extends EventTarget {
   constructor(uploadId: string, options: UploadProgressStreamOptions = {}) {
     super();
     if (typeof uploadId !== 'string') {
-      throw new TypeError(`uploadId must be a string, got ${JSON.stringify(uploadId)}.`);
+      throw new TypeError(`uploadId must be a string, got ${shown(uploadId)}.`);
     }
     this.uploadId = uploadId;
     this.#options = options.resolved ?? resolveOptions(options);

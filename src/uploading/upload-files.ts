@@ -1,4 +1,4 @@
-import {UploadProgressError} from '../errors.js';
+import {shown, UploadProgressError} from '../errors.js';
 import {multipartBody, nameOf, type MultipartFields} from './multipart-body.js';
 import {cancelledError, sendUploadRequest} from './send-upload-request.js';
 import {claimResumed, HANDED, persistUploads, type PersistOptions} from './upload-persistence.js';
@@ -193,9 +193,7 @@ interface Settings {
 function resolveUploadOptions(options: UploadFilesOptions): Settings {
   const {requests = 'single', concurrency = 2, timeout = 0, idleTimeout = 60_000} = options;
   if (requests !== 'single' && requests !== 'per-file') {
-    throw new TypeError(
-      `requests must be 'single' or 'per-file', got ${JSON.stringify(requests)}.`,
-    );
+    throw new TypeError(`requests must be 'single' or 'per-file', got ${shown(requests)}.`);
   }
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a positive integer, got ${concurrency}.`);
