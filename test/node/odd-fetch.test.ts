@@ -2,7 +2,7 @@
 // connection slot back, the stream retrying or failed), nothing rejects unhandled, and the
 // request's headers are a `Headers` a wrapper can add to.
 import assert from 'node:assert/strict';
-import {after, before, describe, it} from 'node:test';
+import {after, before, beforeEach, describe, it} from 'node:test';
 import {ConnectionBudget, UploadProgressStream, type UploadProgress} from '../../src/index.js';
 import {FakeClock} from '../helpers/fake-clock.js';
 
@@ -42,10 +42,28 @@ function follow(fetchFn: unknown, extra: Record<string, unknown> = {}) {
   return {stream, budget};
 }
 
+/**
+ * After the odd answer: the stream in `state`, its connection slot back, nothing rejected
+ * unhandled (then closed).
+ */
+async function endedAs(
+  {stream, budget}: ReturnType<typeof follow>,
+  state: UploadProgressStream['state'],
+): Promise<void> {
+  await settle();
+  assert.equal(stream.state, state);
+  assert.equal(budget.active(ORIGIN), 0);
+  assert.deepEqual(unhandled, []);
+  stream.close();
+}
+
 describe('a fetch that answers oddly', () => {
-  it('a wrapper that read the body of a 401 itself: the upload fails unauthorized, its slot back', async () => {
+  beforeEach(() => {
     unhandled.length = 0;
-    const {stream, budget} = follow(async () => {
+  });
+
+  it('a wrapper that read the body of a 401 itself: the upload fails unauthorized, its slot back', async () => {
+    const followed = follow(async () => {
       const response = new Response(JSON.stringify({detail: 'token expired'}), {
         status: 401,
         headers: {'content-type': 'application/json'},
@@ -53,18 +71,13 @@ describe('a fetch that answers oddly', () => {
       await response.json(); // a wrapper that logs or refreshes on 401
       return response;
     });
-    await settle();
-    assert.equal(stream.getSnapshot()?.status, 'failed');
-    assert.equal(stream.error?.kind, 'unauthorized');
-    assert.equal(stream.state, 'closed');
-    assert.equal(budget.active(ORIGIN), 0);
-    assert.deepEqual(unhandled, []);
-    stream.close();
+    await endedAs(followed, 'closed');
+    assert.equal(followed.stream.getSnapshot()?.status, 'failed');
+    assert.equal(followed.stream.error?.kind, 'unauthorized');
   });
 
   it('a body that yields strings, not bytes: the attempt ends and the stream retries, even with no timeouts', async () => {
-    unhandled.length = 0;
-    const {stream, budget} = follow(
+    const followed = follow(
       async () =>
         eventStream(
           new ReadableStream({
@@ -75,21 +88,14 @@ describe('a fetch that answers oddly', () => {
         ),
       {idleTimeout: 0, connectTimeout: 0},
     );
-    await settle();
-    assert.equal(stream.state, 'retrying');
-    assert.equal(budget.active(ORIGIN), 0);
-    assert.deepEqual(unhandled, []);
-    stream.close();
+    await endedAs(followed, 'retrying');
   });
 
   it('a fetch that resolves to nothing: the attempt ends and the stream retries, even with no timeouts', async () => {
-    unhandled.length = 0;
-    const {stream, budget} = follow(async () => undefined, {idleTimeout: 0, connectTimeout: 0});
-    await settle();
-    assert.equal(stream.state, 'retrying');
-    assert.equal(budget.active(ORIGIN), 0);
-    assert.deepEqual(unhandled, []);
-    stream.close();
+    await endedAs(
+      follow(async () => undefined, {idleTimeout: 0, connectTimeout: 0}),
+      'retrying',
+    );
   });
 
   it("gives every attempt a Headers, the first one too: a wrapper's init.headers.set() works", async () => {
