@@ -509,7 +509,7 @@ export class UploadProgressManager {
         aliases: this.#aliases,
       },
       // The settled sums, plus those of the uploads in flight and of those waiting.
-      this.#sums.map((sum, i) => (i < 8 ? sum + (live[i]! + n * WAITING[i]!) : sum)),
+      this.#sums.map((sum, i) => (i < live.length ? sum + live[i]! + n * WAITING[i]! : sum)),
       () => this.#speed.sample(this.#progressed, this.#options.clock.now()),
     );
   }
