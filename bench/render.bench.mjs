@@ -129,6 +129,18 @@ async function scenario({uploads, events, perSecond, mode}) {
     if (withUi) document.body.append(modal);
     else manager.subscribe(() => {});
     if (withUi) await modal.updateComplete;
+    // Settled: looked at a task after the last stream sent its last event (the SDK reads it in
+    // that event's task), then every 10 ms until it is. Not polled all along: a 10 ms timer in
+    // the page alone slowed the bare reader 1.09x in one round on this machine (Chromium ran
+    // the streams' timers 5-6 ms late beside it), a handicap the bare reader never had. No
+    // listener either: the bench adds no work per event. Set up before track(): streams that
+    // all end before the modal's first render are still seen. A stream that never sends its
+    // last event (its upload failed, or was given up) ends the run with an error, not a hang
+    // (a deadline kept outside the page: no timer of the bench's in it).
+    const settled = new Promise((resolve) => {
+      const look = () => (manager.getSnapshot().allSettled ? resolve() : setTimeout(look, 10));
+      allEnded = () => setTimeout(look, 0);
+    });
     let t = performance.now();
     manager.track(ids);
     trackMs = performance.now() - t;
@@ -140,16 +152,10 @@ async function scenario({uploads, events, perSecond, mode}) {
       await list.updateComplete;
       firstRenderMs = performance.now() - t;
     }
-    // Settled: looked at a task after the last stream sent its last event (the SDK reads it in
-    // that event's task), then every 10 ms until it is. Not polled all along: a 10 ms timer in
-    // the page alone slowed the bare reader 1.09x on this machine (Chromium runs the streams'
-    // timers late beside it), a handicap the bare reader never had. No listener either: the
-    // bench adds no work per event.
-    await new Promise((resolve) => {
-      const look = () => (manager.getSnapshot().allSettled ? resolve() : setTimeout(look, 10));
-      allEnded = () => setTimeout(look, 0);
-    });
+    await settled;
     settleMs = performance.now() - started;
+    const {completed} = manager.getSnapshot();
+    if (completed !== uploads) throw new Error(`${uploads - completed} uploads did not complete`);
     countRows();
     await new Promise((resolve) => setTimeout(resolve, 300));
     modal.remove();
@@ -233,7 +239,13 @@ try {
         await page.goto(PAGE);
         if (!(await page.evaluate(() => crossOriginIsolated))) throw new Error('not isolated');
         await page.addScriptTag({path: BUNDLE});
-        results[mode] = await page.evaluate(scenario, {...c, mode});
+        let deadline;
+        results[mode] = await Promise.race([
+          page.evaluate(scenario, {...c, mode}),
+          new Promise((_, reject) => {
+            deadline = setTimeout(() => reject(new Error(`${mode}: not settled in 3 min`)), 180e3);
+          }),
+        ]).finally(() => clearTimeout(deadline));
         await page.close();
       }
       rounds.push(results);

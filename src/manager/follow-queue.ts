@@ -21,12 +21,18 @@ const MS_PER_TASK = 10;
 /**
  * Runs `run` in a task of its own: through `scheduler.postTask` where there is one (Chromium,
  * Firefox), since browsers hold each link of a chain of `setTimeout(0)` past the fifth for
- * 4 ms at least; starting 10,000 followings 100 a task then spent 100-200 ms of it idle
- * (bench/render.bench.mjs).
+ * 4 ms at least (starting 10,000 followings 100 a task spent 100-200 ms idle so); through the
+ * timer where there is none (Safari, Node), or where a page's own `scheduler` throws.
  */
-const inTask = (run: () => void): unknown =>
-  (globalThis as {scheduler?: {postTask?(run: () => void): unknown}}).scheduler?.postTask?.(run) ??
-  setTimeout(run, 0);
+function inTask(run: () => void): void {
+  try {
+    (globalThis as unknown as {scheduler: {postTask(run: () => void): unknown}}).scheduler.postTask(
+      run,
+    );
+  } catch {
+    setTimeout(run, 0);
+  }
+}
 
 /**
  * The longest URL a multiplexed request may have. Servers and proxies commonly refuse
@@ -52,6 +58,18 @@ function takeBatch(base: string, queue: Iterable<string>): string[] {
     batch.push(id);
   }
   return batch;
+}
+
+/**
+ * An upload's progress URL, for its origin's default window: `''` for an id never requested
+ * (refused, or a progressUrl that throws for it: its stream fails it with a typed error).
+ */
+function urlOf(resolved: ResolvedOptions, id: string): string {
+  try {
+    return refuseId(id) ? '' : resolved.urlFor(id);
+  } catch {
+    return '';
+  }
 }
 
 /** What the queue tells the manager. */
@@ -190,7 +208,7 @@ export class FollowQueue {
       }
       const base = this.#multiplexUrl;
       // A refused id (empty, a dot segment) is never put in a URL, not even to find its origin.
-      const url = base ?? (refuseId(first) ? '' : this.#resolved.urlFor(first));
+      const url = base ?? urlOf(this.#resolved, first);
       const window = this.#resolved.maxConnections ?? defaultMaxConnections(originOf(url));
       if (this.#running >= window) return;
       this.#running++;

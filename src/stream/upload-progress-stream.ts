@@ -76,7 +76,8 @@ export class UploadProgressStream extends EventTarget {
   readonly #options: ResolvedOptions;
   readonly #known: UploadProgressStreamOptions['known'];
   readonly #observer: StreamObserver | undefined;
-  readonly #url: string;
+  /** Asked of `progressUrl` as following starts. */
+  #url = '';
   /** Why the id is never requested, if it is not. */
   readonly #refused: string | undefined;
   /** Made on the first `subscribe()`/`addEventListener()` (the manager's streams have none). */
@@ -107,7 +108,6 @@ export class UploadProgressStream extends EventTarget {
     this.#known = options.known;
     this.#observer = options.observer;
     this.#refused = refuseId(uploadId);
-    this.#url = this.#refused ? '' : this.#options.urlFor(uploadId);
     this.#target = new UploadProgressStream.#Follower(this);
     const signal = options.resolved ? undefined : options.signal;
     if (signal) {
@@ -180,8 +180,22 @@ export class UploadProgressStream extends EventTarget {
 
   #run(): void {
     if (this.#closed) return;
-    if (this.#refused) {
-      const error = new UploadProgressError('invalid-id', this.#refused, {uploadId: this.uploadId});
+    const uploadId = this.uploadId;
+    let error: UploadProgressError | undefined;
+    if (this.#refused) error = new UploadProgressError('invalid-id', this.#refused, {uploadId});
+    else {
+      // A progressUrl function that throws for one id fails that upload, not the caller (a
+      // manager starting a hundred in one go) nor the others.
+      try {
+        this.#url = this.#options.urlFor(uploadId);
+      } catch (cause) {
+        error = new UploadProgressError('invalid-options', `progressUrl threw: ${cause}`, {
+          uploadId,
+          cause,
+        });
+      }
+    }
+    if (error) {
       this.#report(error);
       return this.#fail(error);
     }

@@ -325,6 +325,34 @@ describe('hostile servers: ids', () => {
     assert.deepEqual(server.requests, []);
   });
 
+  it('a progressUrl function that throws for one id fails that upload, typed, and the others go on', async () => {
+    const server = await hostile((req, res) =>
+      sse(res).end(recordOf(decodeURIComponent(req.url!.split('/').pop()!), {status: 'completed'})),
+    );
+    const progressUrl = (id: string) => {
+      if (id === 'bad') throw new Error('no route for bad');
+      return `${server.base}/api/files/progress/${id}`;
+    };
+    // A stream alone: no throw from its constructor, a failed upload instead.
+    const stream = new UploadProgressStream('bad', {...options(server), progressUrl});
+    const p = await waitFor(() => settled(stream));
+    assert.equal(p.status, 'failed');
+    assert.equal(stream.error!.kind, 'invalid-options');
+    assert.match(p.error!, /progressUrl threw: Error: no route for bad/);
+    // Through a manager: the id first in its queue does not hold back the ones after it.
+    const manager = new UploadProgressManager({...options(server), progressUrl});
+    manager.track(['bad', 'good', 'fine']);
+    await waitFor(() => manager.getSnapshot().allSettled);
+    const s = manager.getSnapshot();
+    assert.equal(s.uploads.get('bad')!.progress!.status, 'failed');
+    assert.deepEqual([s.completed, s.failed], [2, 1]);
+    assert.deepEqual(server.requests.map((r) => r.url).sort(), [
+      '/api/files/progress/fine',
+      '/api/files/progress/good',
+    ]);
+    manager.closeAll();
+  });
+
   it('every other id reaches its own progress URL and no other path', async () => {
     const ids = [
       '...',
