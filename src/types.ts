@@ -248,7 +248,11 @@ export interface UploadProgressSnapshot {
    * `null` until there is enough to say.
    */
   bytesPerSecond: number | null;
-  /** Seconds until the bytes still to send and to process are done at that speed; `null` when unknown. */
+  /**
+   * Seconds until the bytes still to send and to process are done at that speed; `null` when
+   * unknown: before there is a speed, and while some uploads wait their turn to be followed
+   * (`waiting`: what is left of them is not known until then).
+   */
   etaSeconds: number | null;
 }
 

@@ -380,6 +380,30 @@ describe('UploadProgressManager', () => {
     manager.closeAll();
   });
 
+  it('gives no ETA while uploads wait their turn to be followed (what is left of them is unknown)', async () => {
+    const clock = new FakeClock();
+    const {server, manager} = setup({clock, maxConnections: 1});
+    manager.track(['a', 'b']);
+    await connected(server, 'a');
+    for (let i = 0; i <= 4; i++) {
+      if (i) await clock.advance(500);
+      server.send('a', {total_bytes: 10_000, uploaded_bytes: i * 1000});
+      await waitFor(() => manager.getSnapshot().uploadedBytes === i * 1000);
+    }
+    let s = manager.getSnapshot();
+    expect(s.waiting).to.equal(1);
+    expect(s.bytesPerSecond).to.be.above(0);
+    expect(s.etaSeconds).to.equal(null);
+    // a is done, b streams: nothing waits, the time left is known again.
+    server.send('a', {total_bytes: 10_000, uploaded_bytes: 10_000, status: 'completed'});
+    await connected(server, 'b');
+    server.send('b', {total_bytes: 10_000, uploaded_bytes: 0});
+    s = await waitFor(() => manager.getSnapshot().uploading === 1 && manager.getSnapshot());
+    expect(s.waiting).to.equal(0);
+    expect(s.etaSeconds).to.be.a('number');
+    manager.closeAll();
+  });
+
   it('counts one that failed before its size was known at the mean in the total, not in the time left', async () => {
     const clock = new FakeClock();
     const {server, manager} = setup({clock});

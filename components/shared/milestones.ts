@@ -6,6 +6,11 @@ import {visibleOr} from './visible-text.js';
 
 /** Milestones reached within this long are announced as one message. */
 const BATCH_MS = 1000;
+/**
+ * Longest failure reason announced (the row shows it whole): three reasons of 4,000
+ * characters made one message of 11,953.
+ */
+const REASON = 150;
 
 /**
  * Announces what a list's uploads reach (a file completed or failed, all done) through the
@@ -66,10 +71,12 @@ export class Milestones {
     this.#failed = [];
     const failures =
       failed.length > 3 ? [] : failed.map(([name, reason]) => s.fileFailed(name, reason));
+    // Many at once: the batch's counts, then how far the whole is ("120 uploaded, 6 failed.
+    // 6,990 of 10,000 done"), so they never read as the final summary.
     const parts = summary
       ? [...failures, summary]
       : uploaded.length + failed.length > 3
-        ? [s.counts(uploaded.length, failed.length)]
+        ? [s.counts(uploaded.length, failed.length), s.done(v.completed + v.failed, v.total)]
         : [...uploaded.map((name) => s.fileUploaded(name)), ...failures];
     announce(parts.join('. '));
   }
@@ -85,7 +92,13 @@ export class Milestones {
       if (this.#seen.get(id) !== '' || !state) continue;
       const name = visibleOr(entry!.filename, id);
       if (state === 'completed') this.#uploaded.push(name);
-      else this.#failed.push([name, visibleOr(progress!.error, this.#s.unknownError)]);
+      else {
+        const reason = visibleOr(progress!.error, this.#s.unknownError);
+        this.#failed.push([
+          name,
+          reason.length > REASON ? `${reason.slice(0, REASON - 1)}…` : reason,
+        ]);
+      }
     }
     this.#seen = seen;
   }

@@ -119,7 +119,9 @@ function sum(snapshot: UploadProgressSnapshot, ids: readonly string[]): UploadsS
       : totalBytes
         ? Math.min(99.99, (uploaded / totalBytes) * 100)
         : 0,
-    etaSeconds: rate ? (remaining + (sized ? (sizes / sized) * unknown : 0)) / rate : null,
+    // None while some wait their turn, as the manager's own (src/manager/snapshot-views.ts).
+    etaSeconds:
+      rate && !waiting ? (remaining + (sized ? (sizes / sized) * unknown : 0)) / rate : null,
   };
 }
 

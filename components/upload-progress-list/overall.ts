@@ -44,9 +44,14 @@ export function overall(
     <div class="line">
       <span part="summary">${summary}</span>
       ${
-        !v.allSettled && rate && v.etaSeconds !== null
+        // The speed alone while the time left is unknown (uploads still wait their turn).
+        !v.allSettled && rate
           ? html`<span part="rate" class="rate"
-              ><span>${f.rate(rate)}</span> <span>${s.eta(f.duration(v.etaSeconds))}</span></span
+              ><span>${f.rate(rate)}</span>${
+                v.etaSeconds === null
+                  ? nothing
+                  : html` <span>${s.eta(f.duration(v.etaSeconds))}</span>`
+              }</span
             >`
           : nothing
       }

@@ -202,6 +202,18 @@ describe('<upload-progress-list>', () => {
     expect($(list, '[part="summary"]').textContent).to.equal('Upload complete');
   });
 
+  it('a list of some of the uploads says no time left while one of its own waits its turn', async () => {
+    manager.bytesPerSecond = 1_000_000;
+    manager.set('old', {status: 'failed', error: 'earlier batch'});
+    manager.set('a', {filename: 'a.bin', total_bytes: 10_000_000, uploaded_bytes: 5_000_000});
+    manager.set('w', null);
+    const list = await makeList(['a', 'w']);
+    expect($(list, '[part="rate"]').textContent).to.match(/^1 MB\/s$/);
+    manager.set('w', {filename: 'w.bin', total_bytes: 10_000_000});
+    await rendered(list);
+    expect($(list, '[part="rate"]').textContent).to.match(/^1 MB\/s\s+15 sec left$/);
+  });
+
   it('shows every tracked upload when uploadIds is null', async () => {
     manager.set('p', {filename: 'p.txt'});
     manager.set('q', {filename: 'q.txt'});
@@ -309,6 +321,25 @@ describe('<upload-progress-list>', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     observer.disconnect();
     expect(changes).to.deep.equal(['m7.bin failed: Virus found. 59 uploaded, 1 failed']);
+  });
+
+  it('announces a batch of many with how far the whole is, and a long reason shortened', async function () {
+    this.timeout(8000);
+    for (let i = 0; i < 60; i++) manager.set(`m${i}`, {filename: `m${i}.bin`});
+    const list = await makeList(Array.from({length: 60}, (_, i) => `m${i}`));
+    const region = liveRegion()!;
+    const long = `Rejected: ${'x'.repeat(4000)}`;
+    manager.set('m0', {filename: 'm0.bin', status: 'failed', error: long});
+    await rendered(list);
+    await waitFor(() => region.textContent!.startsWith('m0.bin failed: '), 'one failure', 2500);
+    // The row keeps the whole reason; the announcement says its start.
+    expect(region.textContent).to.equal(`m0.bin failed: ${long.slice(0, 149)}…`);
+    for (let i = 1; i <= 10; i++) {
+      manager.set(`m${i}`, {filename: `m${i}.bin`, status: 'completed', uploaded_bytes: 1000});
+    }
+    await rendered(list);
+    await waitFor(() => region.textContent!.includes('uploaded'), 'batched announcement', 2500);
+    expect(region.textContent).to.equal('10 uploaded. 11 of 60 done');
   });
 
   it('works with a real manager fed by an event stream', async () => {
