@@ -1,5 +1,5 @@
 import {html, nothing, type TemplateResult} from 'lit-html';
-import type {UploadEntry, UploadProgress} from '../../src/index.js';
+import type {UploadEntry} from '../../src/index.js';
 import type {Formats} from '../shared/formats.js';
 import {progressBar} from '../shared/progress-bar.js';
 import type {UploadProgressStrings} from '../shared/strings.js';
@@ -14,13 +14,6 @@ export type RowStatus =
 
 /** Failure reasons longer than this are clamped to a few lines, with a button to read them whole. */
 const LONG_REASON = 120;
-
-// The only two places where text from the server becomes text on screen: the filename and
-// the failure reason, both without the characters that could disguise them (visible-text.ts).
-const filename = (entry: UploadEntry | undefined, id: string): string =>
-  visibleOr(entry?.filename, id);
-const reason = (progress: UploadProgress | null | undefined, s: UploadProgressStrings): string =>
-  visibleOr(progress?.error, s.unknownError);
 
 /**
  * What only some pages add to rows, set by the module that brings it: the Pause, Resume or
@@ -81,14 +74,17 @@ export function row(
     status === 'completed' ? 100 : (entry?.percentage ?? progress?.progress_percentage ?? 0);
   const percent = f.percent(value);
   const word = s[status === 'uploading' ? 'processing' : status];
-  const why = status === 'failed' ? reason(progress, s) : '';
+  // The only two places where text from the server becomes text on screen: the failure
+  // reason and the filename, both without the characters that could disguise them
+  // (visible-text.ts).
+  const why = status === 'failed' ? visibleOr(progress?.error, s.unknownError) : '';
   const line =
     status === 'uploading' || status === 'sending' || status === 'paused'
       ? s.statusPercent(word, percent)
       : why
         ? s.statusReason(word, why)
         : word;
-  const name = filename(entry, id);
+  const name = visibleOr(entry?.filename, id);
   const size = entry?.totalBytes ?? null;
   // "X of Y" is the bytes of the phase the upload is in, never a blend (only the bar blends):
   // the server's once it reported, else those this page sent (an upload tracked by id: none).

@@ -1,4 +1,4 @@
-import {html, nothing, render, type TemplateResult} from 'lit-html';
+import {html, nothing, type TemplateResult} from 'lit-html';
 import {BaseElement, type PropertyValues} from '../shared/base-element.js';
 import {
   getUploadProgressManager,
@@ -15,12 +15,12 @@ import {
   type UploadIds,
 } from '../shared/manager-controller.js';
 import {Milestones} from '../shared/milestones.js';
-import {RowHeights} from '../shared/row-heights.js';
 import {defaultStrings, type UploadProgressStrings} from '../shared/strings.js';
 import {Summarizer, type UploadsSummary} from '../shared/summarize.js';
 import {keyTarget} from './keys.js';
 import {overall, type UploadProgressListFilter} from './overall.js';
 import {row, rowExtras, type RowContext} from './row.js';
+import {RowWindow} from './row-window.js';
 import styles from './upload-progress-list.styles.js';
 
 export type {UploadProgressListFilter};
@@ -28,11 +28,6 @@ export type {UploadProgressListFilter};
 /** The position of the row `node` is in (0-based), or -1. */
 const rowAt = (node: EventTarget | null): number =>
   Number((node as HTMLElement).closest('[aria-posinset]')?.getAttribute('aria-posinset')) - 1;
-
-/** Rows kept rendered beyond each edge of the view (px), so a quick scroll shows no gap. */
-const MARGIN = 240;
-/** Height of a row never measured, until one is (px). */
-const ESTIMATE = 72;
 
 /**
  * The rows of a set of uploads, inline in the page: per upload its filename, size, status in
@@ -121,12 +116,6 @@ export class UploadProgressList extends BaseElement {
   #shown: readonly string[] = [];
   #failedCount: number | undefined;
   #failedOf: readonly string[] | undefined;
-  /** Made by #reshape(), which the first update runs (no ids shown yet is a new set). */
-  #heights!: RowHeights;
-  /** Rows never measured are sized by a guess, not by the mean of measured ones. */
-  #guess!: boolean;
-  /** Measured heights by id, for the ids shown only. */
-  #measured = new Map<string, number>();
   /** Ids whose long failure reason is unfolded (shown ids only). */
   #open = new Set<string>();
   /**
@@ -138,24 +127,8 @@ export class UploadProgressList extends BaseElement {
   #active: string | undefined;
   #activeAt = -1;
   #refocus: boolean | undefined;
-  #top = 0;
-  #viewport = 600;
-  /** The positions rendered (set by #place() before any update reads it). */
-  #window!: number[];
-  #items: HTMLElement | null | undefined;
-  /** The element of each rendered row, by id. */
-  #els = new Map<string, HTMLElement>();
-  #observed: HTMLElement | undefined;
-  // Updated in the next task: from inside the observer, it would resize what it observes.
-  #resize = new ResizeObserver(([entry]) => {
-    const {width, height} = entry!.contentRect;
-    // Another width wraps text differently: every row is measured again.
-    if (width !== this.#width) this.#width = width;
-    else if (!height || height === this.#viewport) return;
-    this.#viewport = height || this.#viewport;
-    setTimeout(() => this.requestUpdate());
-  });
-  #width = 0;
+  /** The rows in the DOM: those in view, each in its place (the first update reshapes it). */
+  #window = new RowWindow(this, (i, top, active) => this.#row(i, top, active));
 
   constructor() {
     super();
@@ -164,13 +137,7 @@ export class UploadProgressList extends BaseElement {
 
   /** Entries kept for ids (tests check they follow what is shown). @internal */
   get _retained(): number {
-    return (
-      this.#milestones.size +
-      this.#measured.size +
-      this.#open.size +
-      this.#shown.length +
-      this.#els.size
-    );
+    return this.#milestones.size + this.#window.size + this.#open.size + this.#shown.length;
   }
 
   override connectedCallback(): void {
@@ -182,9 +149,6 @@ export class UploadProgressList extends BaseElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#milestones.flush();
-    this.#resize.disconnect();
-    // Observed again once connected: a list moved in the page follows its new height.
-    this.#observed = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -218,28 +182,12 @@ export class UploadProgressList extends BaseElement {
     if (shown !== this.#shown) this.#reshape(shown);
   }
 
-  /** A new set of rows: heights and state carried over for ids still shown, the rest dropped. */
+  /** A new set of rows: state carried over for ids still shown, the rest dropped. */
   #reshape(shown: readonly string[]): void {
-    const measured = new Map<string, number>();
-    const open = new Set<string>();
-    this.#guess = !this.#measured.size;
-    const mean = this.#measured.size
-      ? [...this.#measured.values()].reduce((a, b) => a + b) / this.#measured.size
-      : ESTIMATE;
-    const heights = shown.map((id) => {
-      const height = this.#measured.get(id);
-      if (this.#open.has(id)) open.add(id);
-      if (height === undefined) return mean;
-      measured.set(id, height);
-      return height;
-    });
-    const focused = this.#items?.parentElement?.contains(
-      (this.renderRoot as ShadowRoot).activeElement,
-    );
+    const focused = (this.renderRoot as ShadowRoot).activeElement?.closest('.rows');
     this.#shown = shown;
-    this.#measured = measured;
-    this.#open = open;
-    this.#heights = new RowHeights(heights);
+    this.#open = new Set(shown.filter((id) => this.#open.has(id)));
+    this.#window.reshape(shown);
     const at = this.#active === undefined ? -1 : shown.indexOf(this.#active);
     if (at < 0 && this.#active !== undefined) {
       // The focused upload left the rows: the one now in its place takes the focus.
@@ -260,41 +208,19 @@ export class UploadProgressList extends BaseElement {
       <div
         part="rows"
         class="rows"
-        @scroll=${this.#onScroll}
+        @scroll=${this.#window}
         @keydown=${this.#onKey}
         @click=${this.#onClick}
         @focusin=${this.#onFocus}
       >
-        <div role="list" class="items" style=${this.#place()}></div>
+        <div role="list" class="items" style=${this.#window.place(this.#activeAt)}></div>
       </div>`;
   }
 
-  /** Chooses the rows to render; returns the padding standing in for the others. */
-  #place(): string {
-    const h = this.#heights;
-    const n = h.length;
-    const first = h.at(this.#top - MARGIN);
-    const last = h.at(this.#top + this.#viewport + MARGIN);
-    const window: number[] = [];
-    const active = this.#activeAt;
-    // The focused row stays rendered outside the window, placed where it belongs.
-    this.#pinned = active < first || active > last ? active : -1;
-    if (active >= 0 && active < first) window.push(active);
-    for (let i = Math.max(first, 0); i <= last; i++) window.push(i);
-    if (active > last) window.push(active);
-    this.#window = n ? window : [];
-    return `padding-block:${h.offset(first)}px ${h.offset(n) - h.offset(last + 1)}px`;
-  }
-
-  /** The focused row when it is rendered outside the window, else -1. */
-  #pinned!: number;
-
-  #row(i: number): TemplateResult {
+  /** Row `i`'s template, unless its upload and what else it shows are unchanged. */
+  #row(i: number, top: number | null, active: boolean): TemplateResult {
     const id = this.#shown[i]!;
     const entry = this.#snapshot.uploads.get(id);
-    // The one row Tab enters on: the focused one, else the first in view.
-    const active = this.#activeAt >= 0 ? i === this.#activeAt : i === this.#heights.at(this.#top);
-    const top = i === this.#pinned ? this.#heights.offset(i) : null;
     const open = this.#open.has(id);
     const size = this.#shown.length;
     const key = `${i} ${size} ${active} ${open} ${top}`;
@@ -306,87 +232,14 @@ export class UploadProgressList extends BaseElement {
   }
 
   protected override updated(): void {
-    const items = this.renderRoot.querySelector<HTMLElement>('.items');
-    if (items !== this.#items) {
-      this.#items = items;
-      this.#els = new Map();
-    }
-    if (!items) return;
-    this.#renderRows(items);
-    const rows = items.parentElement!;
-    if (rows !== this.#observed) this.#resize.observe((this.#observed = rows));
-    // A new set's first rows are measured in the next task, not in this one: reading a
-    // height lays the page out (10-20 ms the first time, on top of this update's own work,
-    // with 10,000 ids). Their heights are the rows' own meanwhile; only the space standing in
-    // for the rows not rendered is a guess.
-    if (this.#guess) setTimeout(() => this.#items === items && this.#measure(rows));
-    else this.#measure(rows);
+    this.#window.update(this.renderRoot.querySelector('.items'), this.#open);
     if (this.#refocus) {
       this.#refocus = false;
-      this.#focus(this.#activeAt);
+      void this.#window.focus(this.#activeAt);
     }
-  }
-
-  #measure(rows: HTMLElement): void {
-    // Measure the rows that are new or changed shape (status, unfolded): a forced layout
-    // per frame was the largest cost of the element. A row above the view that changed
-    // height moves the view by as much, so what the user reads stays put.
-    let shift = 0;
-    let changed = false;
-    for (const i of this.#window) {
-      const id = this.#shown[i]!;
-      const el = this.#els.get(id)! as HTMLElement & {_shape?: string};
-      const row = el.firstElementChild as HTMLElement;
-      const shape = row.part.value + this.#open.has(id) + this.#width;
-      if (el._shape === shape && this.#measured.has(id)) continue;
-      const height = row.offsetHeight;
-      // Not laid out (the list left the page, or is hidden): measured once it is. A height
-      // of 0 would make every row 0 high, and the next render build all of them.
-      if (!height) continue;
-      el._shape = shape;
-      const before = this.#heights.get(i);
-      if (this.#heights.set(i, height)) {
-        changed = true;
-        if (this.#heights.offset(i) < this.#top) shift += height - before;
-      }
-      this.#measured.set(id, height);
-    }
-    // The first rows measured replace the guess for all the others.
-    if (this.#guess && changed) this.#reshape(this.#shown);
-    if (shift) rows.scrollTop = this.#top = this.#top + shift;
-    // Once more with the heights measured, before the frame is painted (not from inside
-    // this update, so its `updateComplete` settles first).
-    if (changed) queueMicrotask(() => this.requestUpdate());
-  }
-
-  /**
-   * Puts the rows of the window into `items`, one element per upload kept while it stays in
-   * the window: rows are added and removed at the edges, never moved, so a focused row keeps
-   * its focus and an unchanged row costs nothing.
-   */
-  #renderRows(items: HTMLElement): void {
-    const els = new Map<string, HTMLElement>();
-    for (const i of this.#window) {
-      const id = this.#shown[i]!;
-      const el = this.#els.get(id) ?? document.createElement('div');
-      render(this.#row(i), el);
-      els.set(id, el);
-    }
-    for (const [id, el] of this.#els) if (els.get(id) !== el) el.remove();
-    let at = items.firstChild;
-    for (const el of els.values()) {
-      if (el === at) at = at.nextSibling;
-      else items.insertBefore(el, at);
-    }
-    this.#els = els;
   }
 
   // Event handlers are methods: Lit calls them with the element as `this`.
-  #onScroll(event: Event): void {
-    this.#top = (event.currentTarget as HTMLElement).scrollTop;
-    this.requestUpdate();
-  }
-
   #onFocus(event: FocusEvent): void {
     const i = rowAt(event.target);
     if (i < 0) return;
@@ -421,25 +274,10 @@ export class UploadProgressList extends BaseElement {
     const to = keyTarget(event, i, n, more);
     if (to === undefined) return;
     event.preventDefault();
-    if (to === 'toggle') this.#toggle(i);
-    else this.#focus(Math.max(0, Math.min(n - 1, to)));
-  }
-
-  /** Scrolls row `i` into view, renders it and focuses it. */
-  async #focus(i: number): Promise<void> {
-    const rows = this.#items?.parentElement;
-    if (!rows || i < 0) return;
-    this.#active = this.#shown[i];
-    this.#activeAt = i;
-    const y = this.#heights.offset(i);
-    const bottom = y + this.#heights.get(i) - this.#viewport;
-    if (y < this.#top) rows.scrollTop = y;
-    else if (bottom > this.#top) rows.scrollTop = bottom;
-    this.#top = rows.scrollTop;
-    this.requestUpdate();
-    await this.updateComplete;
-    (this.#els.get(this.#shown[i]!)?.firstElementChild as HTMLElement | null)?.focus({
-      preventScroll: true,
-    });
+    if (to === 'toggle') return this.#toggle(i);
+    // The roving focus moves there: that row scrolled into view, rendered and focused.
+    this.#activeAt = Math.max(0, Math.min(n - 1, to));
+    this.#active = this.#shown[this.#activeAt];
+    void this.#window.focus(this.#activeAt);
   }
 }
