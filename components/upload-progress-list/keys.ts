@@ -1,8 +1,8 @@
 /**
- * Where a key pressed on row `i` of `n` moves the focus: arrows by one, Home and End to the
- * ends, Tab and Shift+Tab by one (`undefined` past either end: Tab then leaves the list as
- * usual); `'toggle'` for Enter or Space on a row with a long reason; `undefined` for any
- * other key.
+ * Where a key pressed on row `i` of `n` moves the focus: arrows by one, Page Down and Page Up
+ * by ten (about what a view of the list shows), Home and End to the ends, Tab and Shift+Tab
+ * by one (`undefined` past either end: Tab then leaves the list as usual); `'toggle'` for
+ * Enter or Space on a row with a long reason; `undefined` for any other key.
  */
 export function keyTarget(
   event: KeyboardEvent,
@@ -16,6 +16,8 @@ export function keyTarget(
     __proto__: null,
     ArrowDown: i + 1,
     ArrowUp: i - 1,
+    PageDown: i + 10,
+    PageUp: i - 10,
     Home: 0,
     End: n - 1,
     Tab: event.shiftKey ? i - 1 : i + 1,

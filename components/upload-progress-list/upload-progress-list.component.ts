@@ -36,8 +36,8 @@ const rowAt = (node: EventTarget | null): number =>
  * announced through one live region in the light DOM, at most one message a second.
  *
  * Only the rows in view (plus a small margin) exist in the DOM, whatever the number of
- * uploads; each carries `aria-posinset`/`aria-setsize`. Arrow keys, Home, End and Tab move
- * the focus through every upload, rendering it as needed; a focused row stays
+ * uploads; each carries `aria-posinset`/`aria-setsize`. Arrow keys, Page Up/Down, Home, End
+ * and Tab move the focus through every upload, rendering it as needed; a focused row stays
  * rendered while it is scrolled away. The rows scroll inside the element, up to
  * `--upload-progress-list-height`.
  *

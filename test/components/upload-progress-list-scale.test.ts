@@ -157,6 +157,24 @@ describe('<upload-progress-list> with many uploads', () => {
     expect(rows(list).length).to.be.at.most(40);
   });
 
+  it('moves the focus ten rows at a time with Page Down and Page Up', async () => {
+    const list = await makeList(ids(MANY));
+    rows(list)[0]!.focus();
+    const at = () => Number(focusedRow(list)?.getAttribute('aria-posinset'));
+    await sendKeys({press: 'PageDown'});
+    await waitFor(() => at() === 11, 'a page down');
+    await sendKeys({press: 'PageDown'});
+    await waitFor(() => at() === 21, 'two pages down');
+    expect(nameOf(focusedRow(list)!)).to.equal('f20.jpg');
+    await sendKeys({press: 'PageUp'});
+    await sendKeys({press: 'PageUp'});
+    await sendKeys({press: 'PageUp'});
+    await waitFor(() => at() === 1, 'back to the first, not before it');
+    await sendKeys({press: 'End'});
+    await sendKeys({press: 'PageDown'});
+    await waitFor(() => at() === MANY, 'stays on the last');
+  });
+
   it('keeps a focused row, and the focus, when the row is scrolled far away', async () => {
     const list = await makeList(ids(MANY));
     const first = rows(list)[0]!;
