@@ -23,6 +23,36 @@ export interface Live {
   counted: number[] | null;
 }
 
+/**
+ * A new record (not in flight yet: its entry is made as {@link InFlight.put} puts it there,
+ * or, for one waiting in the backlog, as a snapshot reads it).
+ */
+export function newLive(
+  id: string,
+  filename: string | null,
+  totalBytes: number | null,
+  sent: number | null,
+  following = false,
+): Live {
+  return {
+    id,
+    following,
+    filename,
+    totalBytes,
+    sizeKnown: totalBytes !== null,
+    progress: null,
+    connection: following ? 'waiting' : 'idle',
+    sent,
+    entry: undefined as unknown as UploadEntry,
+    counted: null,
+  };
+}
+
+/** Bytes sent plus bytes processed: what the manager's speed counts. */
+export function movedBytes(live: Live): number {
+  return (live.sent ?? 0) + (live.progress?.uploaded_bytes ?? 0);
+}
+
 const zero = () => [0, 0, 0, 0, 0, 0, 0, 0];
 const NONE: readonly number[] = zero();
 /**

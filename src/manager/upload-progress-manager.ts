@@ -10,7 +10,7 @@ import {buildSnapshot} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
 import {FollowQueue} from './follow-queue.js';
 import {Backlog} from './backlog.js';
-import {InFlight, WAITING, type Live} from './in-flight.js';
+import {InFlight, movedBytes, newLive, WAITING, type Live} from './in-flight.js';
 import {
   addSettled,
   EMPTY_SUMS,
@@ -28,7 +28,6 @@ import type {
   TrackedUpload,
   TransferHandle,
   TransferredFile,
-  UploadEntry,
   UploadProgress,
   UploadProgressSnapshot,
 } from '../types.js';
@@ -169,7 +168,7 @@ export class UploadProgressManager {
       if (this.#settledIndex.has(id)) continue;
       added.push(id);
       // Only plain ids wait without a record (with a name or a size, it is made now).
-      if (read) this.#flight.put(this.#newLive(id, read.filename, read.totalBytes, null, true));
+      if (read) this.#flight.put(newLive(id, read.filename, read.totalBytes, null, true));
       else backlog.add(id);
     }
     if (added.length > 0) {
@@ -203,7 +202,7 @@ export class UploadProgressManager {
     for (const file of files) {
       const {filename, totalBytes} = readTransferred(file);
       const key = `local:${++localKeys}`;
-      const live = this.#newLive(key, filename, totalBytes, 0);
+      const live = newLive(key, filename, totalBytes, 0);
       handles.push(this.#handle(live));
       if (this.#options.signal?.aborted) continue;
       this.#flight.put(live);
@@ -281,29 +280,6 @@ export class UploadProgressManager {
     return this.#follow.stream(this.#aliases.get(uploadId) ?? uploadId);
   }
 
-  #newLive(
-    id: string,
-    filename: string | null,
-    totalBytes: number | null,
-    sent: number | null,
-    following = false,
-  ): Live {
-    const live: Live = {
-      id,
-      following,
-      filename,
-      totalBytes,
-      sizeKnown: totalBytes !== null,
-      progress: null,
-      connection: following ? 'waiting' : 'idle',
-      sent,
-      entry: undefined as unknown as UploadEntry,
-      counted: null,
-    };
-    // Its entry is made as it is put in flight (or, waiting in the backlog, as a snapshot reads it).
-    return live;
-  }
-
   /** Nothing in flight, nothing waiting. */
   #idle(): boolean {
     return this.#live.size === 0 && this.#backlog.pending === 0;
@@ -312,7 +288,7 @@ export class UploadProgressManager {
   /** Makes the record of an upload of the backlog (`undefined`: not in it). */
   #take(id: string): Live | undefined {
     if (!this.#backlog.take(id)) return;
-    const live = this.#newLive(id, null, null, null, true);
+    const live = newLive(id, null, null, null, true);
     this.#flight.put(live);
     return live;
   }
@@ -327,7 +303,7 @@ export class UploadProgressManager {
         if (!sending()) return;
         const sent = Math.min(live.totalBytes ?? 0, Math.floor(Number(sentBytes) || 0));
         if (sent <= (live.sent ?? 0)) return;
-        const before = this.#moved(live);
+        const before = movedBytes(live);
         live.sent = sent;
         this.#refresh(live, before, false);
       },
@@ -340,7 +316,7 @@ export class UploadProgressManager {
       },
       fail: (reason) => {
         if (!sending()) return;
-        const before = this.#moved(live);
+        const before = movedBytes(live);
         live.progress = failedProgress(null, key, String(reason), {
           filename: live.filename,
           total_bytes: live.totalBytes,
@@ -352,7 +328,7 @@ export class UploadProgressManager {
       setPaused: (paused) => {
         if (!sending() || !live.paused === !paused) return;
         live.paused = paused;
-        this.#refresh(live, this.#moved(live), false);
+        this.#refresh(live, movedBytes(live), false);
       },
       restart: () => {
         // Only a transfer that failed before it was attached is still under its own key.
@@ -362,7 +338,7 @@ export class UploadProgressManager {
         this.#rebuildSettled((id) => id !== key);
         live.progress = null;
         live.connection = 'idle';
-        this.#refresh(live, this.#moved(live), false);
+        this.#refresh(live, movedBytes(live), false);
         return true;
       },
     };
@@ -382,7 +358,7 @@ export class UploadProgressManager {
       this.#changed();
       return;
     }
-    const before = this.#moved(live);
+    const before = movedBytes(live);
     // The server answered with an id, so it has every byte.
     live.sent = live.totalBytes ?? live.sent;
     live.id = uploadId;
@@ -405,11 +381,6 @@ export class UploadProgressManager {
     return this.#order;
   }
 
-  /** Bytes sent plus bytes processed: what the speed counts. */
-  #moved(live: Live): number {
-    return (live.sent ?? 0) + (live.progress?.uploaded_bytes ?? 0);
-  }
-
   #learn(live: Live, filename: string | null, totalBytes: number | null): void {
     let changed = false;
     if (filename !== null && live.filename === null) {
@@ -426,7 +397,7 @@ export class UploadProgressManager {
 
   /** A change of `live`, which the caller just found in flight. */
   #update(live: Live, progress: UploadProgress | null, connection: ConnectionState): void {
-    const before = this.#moved(live);
+    const before = movedBytes(live);
     if (progress) {
       live.progress = progress;
       live.filename = progress.filename || live.filename;
@@ -444,7 +415,7 @@ export class UploadProgressManager {
 
   /** After a change to `live`: counts the bytes moved, rebuilds its entry, settles it. */
   #refresh(live: Live, movedBefore: number, settled: boolean): void {
-    const moved = this.#moved(live);
+    const moved = movedBytes(live);
     if (moved > movedBefore) this.#progressed += moved - movedBefore;
     this.#flight.put(live);
     if (settled) this.#settle(live);
@@ -504,7 +475,7 @@ export class UploadProgressManager {
         settledCount: this.#settled.length,
         ...this.#flight.capture(),
         backlog: this.#backlog.capture((id) =>
-          this.#flight.entryOf(this.#newLive(id, null, null, null, true)),
+          this.#flight.entryOf(newLive(id, null, null, null, true)),
         ),
         aliases: this.#aliases,
       },
