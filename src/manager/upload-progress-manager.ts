@@ -1,11 +1,8 @@
 import {shown} from '../errors.js';
 import {failedProgress} from '../stream/normalize-progress.js';
-import {
-  resolveOptions,
-  type AdvancedOptions,
-  type ResolvedOptions,
-} from '../stream/resolve-options.js';
+import {resolveOptions, type ResolvedOptions} from '../stream/resolve-options.js';
 import {must} from '../transport/retry-policy.js';
+import type {UploadProgressManagerOptions} from './manager-options.js';
 import {buildSnapshot} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
 import {FollowQueue} from './follow-queue.js';
@@ -24,7 +21,6 @@ import {
 import {callSafely, type UploadProgressStream} from '../stream/upload-progress-stream.js';
 import type {
   ConnectionState,
-  ProgressOptions,
   TrackedUpload,
   TransferHandle,
   TransferredFile,
@@ -32,29 +28,7 @@ import type {
   UploadProgressSnapshot,
 } from '../types.js';
 
-/** Options of {@link UploadProgressManager}. */
-export interface UploadProgressManagerOptions extends ProgressOptions, AdvancedOptions {
-  /**
-   * How listeners are told of changes: many events become one call. The default runs once
-   * per task (a microtask); pass `requestAnimationFrame` to get one call per frame.
-   */
-  schedule?: (flush: () => void) => void;
-  /**
-   * For files sent with `uploadFiles()`: the share of each byte's progress earned by sending
-   * it, the rest being earned as the server processes it. `0` counts processing alone (as
-   * for uploads tracked by id), `1` the transfer alone.
-   * @defaultValue `0.5`
-   */
-  transferShare?: number;
-  /**
-   * The server's endpoint for many uploads in one stream (`GET <multiplexUrl>?ids=a,b,c`,
-   * see docs/core.md): uploads are then followed in batches over one connection each
-   * (split so that no URL passes 4 KB), one slot of the budget per batch. A server that
-   * answers it 404, 405 or 501 is followed one stream per upload, as without it.
-   * @example '/api/files/progress'
-   */
-  multiplexUrl?: string;
-}
+export type {UploadProgressManagerOptions} from './manager-options.js';
 
 /** Unique across managers, so a list given keys of one manager never shows another's. */
 let localKeys = 0;
