@@ -48,11 +48,6 @@ export function newLive(
   };
 }
 
-/** Bytes sent plus bytes processed: what the manager's speed counts. */
-export function movedBytes(live: Live): number {
-  return (live.sent ?? 0) + (live.progress?.uploaded_bytes ?? 0);
-}
-
 const zero = () => [0, 0, 0, 0, 0, 0, 0, 0];
 const NONE: readonly number[] = zero();
 /**

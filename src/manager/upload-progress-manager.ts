@@ -7,7 +7,7 @@ import {buildSnapshot} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
 import {FollowQueue} from './follow-queue.js';
 import {Backlog} from './backlog.js';
-import {InFlight, movedBytes, newLive, WAITING, type Live} from './in-flight.js';
+import {InFlight, newLive, WAITING, type Live} from './in-flight.js';
 import {
   addSettled,
   EMPTY_SUMS,
@@ -277,7 +277,7 @@ export class UploadProgressManager {
         if (!sending()) return;
         const sent = Math.min(live.totalBytes ?? 0, Math.floor(Number(sentBytes) || 0));
         if (sent <= (live.sent ?? 0)) return;
-        const before = movedBytes(live);
+        const before = this.#moved(live);
         live.sent = sent;
         this.#refresh(live, before, false);
       },
@@ -290,7 +290,7 @@ export class UploadProgressManager {
       },
       fail: (reason) => {
         if (!sending()) return;
-        const before = movedBytes(live);
+        const before = this.#moved(live);
         live.progress = failedProgress(null, key, String(reason), {
           filename: live.filename,
           total_bytes: live.totalBytes,
@@ -302,7 +302,7 @@ export class UploadProgressManager {
       setPaused: (paused) => {
         if (!sending() || !live.paused === !paused) return;
         live.paused = paused;
-        this.#refresh(live, movedBytes(live), false);
+        this.#refresh(live, this.#moved(live), false);
       },
       restart: () => {
         // Only a transfer that failed before it was attached is still under its own key.
@@ -312,7 +312,7 @@ export class UploadProgressManager {
         this.#rebuildSettled((id) => id !== key);
         live.progress = null;
         live.connection = 'idle';
-        this.#refresh(live, movedBytes(live), false);
+        this.#refresh(live, this.#moved(live), false);
         return true;
       },
     };
@@ -332,7 +332,7 @@ export class UploadProgressManager {
       this.#changed();
       return;
     }
-    const before = movedBytes(live);
+    const before = this.#moved(live);
     // The server answered with an id, so it has every byte.
     live.sent = live.totalBytes ?? live.sent;
     live.id = uploadId;
@@ -355,6 +355,11 @@ export class UploadProgressManager {
     return this.#order;
   }
 
+  /** Bytes sent plus bytes processed: what the speed counts. */
+  #moved(live: Live): number {
+    return (live.sent ?? 0) + (live.progress?.uploaded_bytes ?? 0);
+  }
+
   #learn(live: Live, filename: string | null, totalBytes: number | null): void {
     let changed = false;
     if (filename !== null && live.filename === null) {
@@ -371,7 +376,7 @@ export class UploadProgressManager {
 
   /** A change of `live`, which the caller just found in flight. */
   #update(live: Live, progress: UploadProgress | null, connection: ConnectionState): void {
-    const before = movedBytes(live);
+    const before = this.#moved(live);
     if (progress) {
       live.progress = progress;
       live.filename = progress.filename || live.filename;
@@ -389,7 +394,7 @@ export class UploadProgressManager {
 
   /** After a change to `live`: counts the bytes moved, rebuilds its entry, settles it. */
   #refresh(live: Live, movedBefore: number, settled: boolean): void {
-    const moved = movedBytes(live);
+    const moved = this.#moved(live);
     if (moved > movedBefore) this.#progressed += moved - movedBefore;
     this.#flight.put(live);
     if (settled) this.#settle(live);
