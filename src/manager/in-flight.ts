@@ -23,6 +23,31 @@ export interface Live {
   counted: number[] | null;
 }
 
+/**
+ * A new record (not in flight yet: its entry is made as {@link InFlight.put} puts it there,
+ * or, for one waiting in the backlog, as a snapshot reads it).
+ */
+export function newLive(
+  id: string,
+  filename: string | null,
+  totalBytes: number | null,
+  sent: number | null,
+  following = false,
+): Live {
+  return {
+    id,
+    following,
+    filename,
+    totalBytes,
+    sizeKnown: totalBytes !== null,
+    progress: null,
+    connection: following ? 'waiting' : 'idle',
+    sent,
+    entry: undefined as unknown as UploadEntry,
+    counted: null,
+  };
+}
+
 const zero = () => [0, 0, 0, 0, 0, 0, 0, 0];
 const NONE: readonly number[] = zero();
 /**

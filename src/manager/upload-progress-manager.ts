@@ -1,61 +1,25 @@
-import {shown} from '../errors.js';
-import {failedProgress} from '../stream/normalize-progress.js';
-import {
-  resolveOptions,
-  type AdvancedOptions,
-  type ResolvedOptions,
-} from '../stream/resolve-options.js';
+import {resolveOptions, type ResolvedOptions} from '../stream/resolve-options.js';
 import {must} from '../transport/retry-policy.js';
+import type {UploadProgressManagerOptions} from './manager-options.js';
 import {buildSnapshot} from './snapshot-views.js';
 import {SpeedEstimator} from './speed-estimator.js';
 import {FollowQueue} from './follow-queue.js';
 import {Backlog} from './backlog.js';
-import {InFlight, WAITING, type Live} from './in-flight.js';
-import {
-  addSettled,
-  EMPTY_SUMS,
-  packSettled,
-  settledEntry,
-  type SettledItem,
-  readTracked,
-  readTransferred,
-  type SettledSums,
-} from './settled-sums.js';
+import {InFlight, newLive, WAITING, type Live} from './in-flight.js';
+import {readTracked, readTransferred} from './settled-sums.js';
+import {SettledLog} from './settled-log.js';
+import {transferHandle} from './transfer-handle.js';
 import {callSafely, type UploadProgressStream} from '../stream/upload-progress-stream.js';
 import type {
   ConnectionState,
-  ProgressOptions,
   TrackedUpload,
   TransferHandle,
   TransferredFile,
-  UploadEntry,
   UploadProgress,
   UploadProgressSnapshot,
 } from '../types.js';
 
-/** Options of {@link UploadProgressManager}. */
-export interface UploadProgressManagerOptions extends ProgressOptions, AdvancedOptions {
-  /**
-   * How listeners are told of changes: many events become one call. The default runs once
-   * per task (a microtask); pass `requestAnimationFrame` to get one call per frame.
-   */
-  schedule?: (flush: () => void) => void;
-  /**
-   * For files sent with `uploadFiles()`: the share of each byte's progress earned by sending
-   * it, the rest being earned as the server processes it. `0` counts processing alone (as
-   * for uploads tracked by id), `1` the transfer alone.
-   * @defaultValue `0.5`
-   */
-  transferShare?: number;
-  /**
-   * The server's endpoint for many uploads in one stream (`GET <multiplexUrl>?ids=a,b,c`,
-   * see docs/core.md): uploads are then followed in batches over one connection each
-   * (split so that no URL passes 4 KB), one slot of the budget per batch. A server that
-   * answers it 404, 405 or 501 is followed one stream per upload, as without it.
-   * @example '/api/files/progress'
-   */
-  multiplexUrl?: string;
-}
+export type {UploadProgressManagerOptions} from './manager-options.js';
 
 /** Unique across managers, so a list given keys of one manager never shows another's. */
 let localKeys = 0;
@@ -83,7 +47,6 @@ export class UploadProgressManager {
   /** The options checked, defaults filled in (its signal and clock are the user's). */
   readonly #options: ResolvedOptions;
   readonly #schedule: (flush: () => void) => void;
-  readonly #share: number;
   /** Each listener with the snapshot it was last given. */
   readonly #listeners = new Map<
     (snapshot: UploadProgressSnapshot) => void,
@@ -101,9 +64,7 @@ export class UploadProgressManager {
   readonly #renames = new Map<string, string>();
   /** Local key → server id; replaced, never shrunk, so snapshots handed out keep theirs. */
   #aliases = new Map<string, string>();
-  #settled: SettledItem[] = [];
-  #settledIndex = new Map<string, number>();
-  #sums: SettledSums = EMPTY_SUMS;
+  readonly #settled: SettledLog;
   /** Bytes moved (sent or processed) since the manager was made: the speed's input. */
   #progressed = 0;
   #snapshot: UploadProgressSnapshot | null = null;
@@ -119,8 +80,8 @@ export class UploadProgressManager {
     }
     const share = options.transferShare ?? 0.5;
     must(share >= 0 && share <= 1, 'transferShare', share, 'a number from 0 to 1');
-    this.#share = share;
     this.#flight = new InFlight(share);
+    this.#settled = new SettledLog(share);
     this.#live = this.#flight.live;
     this.#options = resolved;
     // Called as a plain function: `queueMicrotask` and `requestAnimationFrame` throw
@@ -166,10 +127,10 @@ export class UploadProgressManager {
         if (read) this.#learn(live, read.filename, read.totalBytes);
         continue;
       }
-      if (this.#settledIndex.has(id)) continue;
+      if (this.#settled.has(id)) continue;
       added.push(id);
       // Only plain ids wait without a record (with a name or a size, it is made now).
-      if (read) this.#flight.put(this.#newLive(id, read.filename, read.totalBytes, null, true));
+      if (read) this.#flight.put(newLive(id, read.filename, read.totalBytes, null, true));
       else backlog.add(id);
     }
     if (added.length > 0) {
@@ -203,8 +164,16 @@ export class UploadProgressManager {
     for (const file of files) {
       const {filename, totalBytes} = readTransferred(file);
       const key = `local:${++localKeys}`;
-      const live = this.#newLive(key, filename, totalBytes, 0);
-      handles.push(this.#handle(live));
+      const live = newLive(key, filename, totalBytes, 0);
+      handles.push(
+        transferHandle(
+          live,
+          this.#live,
+          this.#settled,
+          (live, before, settled) => this.#refresh(live, before, settled),
+          (live, uploadId) => this.#attach(live, uploadId),
+        ),
+      );
       if (this.#options.signal?.aborted) continue;
       this.#flight.put(live);
       added.push(key);
@@ -227,8 +196,8 @@ export class UploadProgressManager {
     if (live) {
       this.#follow.remove(target);
       this.#flight.delete(target);
-    } else if (this.#settledIndex.has(target)) {
-      this.#rebuildSettled((id) => id !== target);
+    } else if (this.#settled.has(target)) {
+      this.#settled.filter((id) => id !== target);
     } else if (this.#backlog.has(target)) {
       this.#follow.remove(target);
     } else {
@@ -252,7 +221,7 @@ export class UploadProgressManager {
     this.#follow.clear();
     this.#flight.clear();
     this.#backlog.clear();
-    this.#rebuildSettled(() => false);
+    this.#settled.filter(() => false);
     this.#renames.clear();
     this.#aliases = new Map();
     this.#order = [];
@@ -281,29 +250,6 @@ export class UploadProgressManager {
     return this.#follow.stream(this.#aliases.get(uploadId) ?? uploadId);
   }
 
-  #newLive(
-    id: string,
-    filename: string | null,
-    totalBytes: number | null,
-    sent: number | null,
-    following = false,
-  ): Live {
-    const live: Live = {
-      id,
-      following,
-      filename,
-      totalBytes,
-      sizeKnown: totalBytes !== null,
-      progress: null,
-      connection: following ? 'waiting' : 'idle',
-      sent,
-      entry: undefined as unknown as UploadEntry,
-      counted: null,
-    };
-    // Its entry is made as it is put in flight (or, waiting in the backlog, as a snapshot reads it).
-    return live;
-  }
-
   /** Nothing in flight, nothing waiting. */
   #idle(): boolean {
     return this.#live.size === 0 && this.#backlog.pending === 0;
@@ -312,71 +258,16 @@ export class UploadProgressManager {
   /** Makes the record of an upload of the backlog (`undefined`: not in it). */
   #take(id: string): Live | undefined {
     if (!this.#backlog.take(id)) return;
-    const live = this.#newLive(id, null, null, null, true);
+    const live = newLive(id, null, null, null, true);
     this.#flight.put(live);
     return live;
-  }
-
-  #handle(live: Live): TransferHandle {
-    const key = live.id;
-    // Every call is a no-op once the file was attached, failed, untracked or closed.
-    const sending = () => this.#live.get(live.id) === live && !live.following;
-    return {
-      key,
-      progress: (sentBytes) => {
-        if (!sending()) return;
-        const sent = Math.min(live.totalBytes ?? 0, Math.floor(Number(sentBytes) || 0));
-        if (sent <= (live.sent ?? 0)) return;
-        const before = this.#moved(live);
-        live.sent = sent;
-        this.#refresh(live, before, false);
-      },
-      attach: (uploadId) => {
-        if (typeof uploadId !== 'string' || uploadId === '') {
-          throw new TypeError(`attach() takes a non-empty id, got ${shown(uploadId)}.`);
-        }
-        if (!sending()) return;
-        this.#attach(live, uploadId);
-      },
-      fail: (reason) => {
-        if (!sending()) return;
-        const before = this.#moved(live);
-        live.progress = failedProgress(null, key, String(reason), {
-          filename: live.filename,
-          total_bytes: live.totalBytes,
-        });
-        live.connection = 'closed';
-        live.paused = false;
-        this.#refresh(live, before, true);
-      },
-      setPaused: (paused) => {
-        if (!sending() || !live.paused === !paused) return;
-        live.paused = paused;
-        this.#refresh(live, this.#moved(live), false);
-      },
-      restart: () => {
-        // Only a transfer that failed before it was attached is still under its own key.
-        if (live.following || live.progress?.status !== 'failed' || !this.#settledIndex.has(key)) {
-          return false;
-        }
-        this.#rebuildSettled((id) => id !== key);
-        live.progress = null;
-        live.connection = 'idle';
-        this.#refresh(live, this.#moved(live), false);
-        return true;
-      },
-    };
   }
 
   #attach(live: Live, uploadId: string): void {
     const key = live.id;
     this.#aliases.set(key, uploadId);
     this.#flight.delete(key);
-    if (
-      this.#live.has(uploadId) ||
-      this.#settledIndex.has(uploadId) ||
-      this.#backlog.has(uploadId)
-    ) {
+    if (this.#live.has(uploadId) || this.#settled.has(uploadId) || this.#backlog.has(uploadId)) {
       // Tracked already (resumed twice, say): that entry stays, the local one gives way.
       this.#order = this.#currentOrder().filter((id) => id !== key);
       this.#changed();
@@ -454,27 +345,7 @@ export class UploadProgressManager {
   #settle(live: Live): void {
     this.#flight.delete(live.id);
     this.#follow.remove(live.id);
-    this.#settledIndex.set(live.id, this.#settled.length);
-    this.#settled.push(packSettled(live.entry));
-    this.#sums = addSettled(this.#sums, live.entry, live.sizeKnown, this.#share);
-  }
-
-  /** Starts a new settled log generation, so snapshots already handed out keep theirs. */
-  #rebuildSettled(keep: (id: string) => boolean): void {
-    const settled: SettledItem[] = [];
-    const index = new Map<string, number>();
-    let sums = EMPTY_SUMS;
-    for (const item of this.#settled) {
-      const entry = settledEntry(item);
-      if (!keep(entry.uploadId)) continue;
-      index.set(entry.uploadId, settled.length);
-      settled.push(item);
-      // An entry shows a size exactly when it is known (no log of its own: 8+ bytes each).
-      sums = addSettled(sums, entry, entry.totalBytes !== null, this.#share);
-    }
-    this.#settled = settled;
-    this.#settledIndex = index;
-    this.#sums = sums;
+    this.#settled.add(live);
   }
 
   #changed(): void {
@@ -499,17 +370,17 @@ export class UploadProgressManager {
     return buildSnapshot(
       {
         order,
-        settledIndex: this.#settledIndex,
-        settled: this.#settled,
-        settledCount: this.#settled.length,
+        ...this.#settled.capture(),
         ...this.#flight.capture(),
         backlog: this.#backlog.capture((id) =>
-          this.#flight.entryOf(this.#newLive(id, null, null, null, true)),
+          this.#flight.entryOf(newLive(id, null, null, null, true)),
         ),
         aliases: this.#aliases,
       },
       // The settled sums, plus those of the uploads in flight and of those waiting.
-      this.#sums.map((sum, i) => (i < live.length ? sum + live[i]! + n * WAITING[i]! : sum)),
+      this.#settled.sums.map((sum, i) =>
+        i < live.length ? sum + live[i]! + n * WAITING[i]! : sum,
+      ),
       () => this.#speed.sample(this.#progressed, this.#options.clock.now()),
     );
   }
