@@ -7,10 +7,11 @@ import {visibleOr} from './visible-text.js';
 /** Milestones reached within this long are announced as one message. */
 const BATCH_MS = 1000;
 /**
- * Longest failure reason announced (the row shows it whole): three reasons of 4,000
- * characters made one message of 11,953.
+ * A filename or failure reason as announced: up to 150 characters (the row shows it whole;
+ * three reasons of 4,000 characters made one message of 11,953), never half an emoji.
  */
-const REASON = 150;
+const clip = (text: string): string =>
+  text.length > 150 ? `${text.slice(0, 149).replace(/[\uD800-\uDBFF]$/, '')}…` : text;
 
 /**
  * Announces what a list's uploads reach (a file completed or failed, all done) through the
@@ -90,15 +91,9 @@ export class Milestones {
       const state = progress && progress.status !== 'uploading' ? progress.status : '';
       seen.set(id, state);
       if (this.#seen.get(id) !== '' || !state) continue;
-      const name = visibleOr(entry!.filename, id);
+      const name = clip(visibleOr(entry!.filename, id));
       if (state === 'completed') this.#uploaded.push(name);
-      else {
-        const reason = visibleOr(progress!.error, this.#s.unknownError);
-        this.#failed.push([
-          name,
-          reason.length > REASON ? `${reason.slice(0, REASON - 1)}…` : reason,
-        ]);
-      }
+      else this.#failed.push([name, clip(visibleOr(progress!.error, this.#s.unknownError))]);
     }
     this.#seen = seen;
   }

@@ -44,7 +44,7 @@ export interface UploadProgressStrings {
   valueText: (percent: string, status: string) => string;
   /** A row's size: "1.2 MB of 5 MB". */
   size: (uploaded: string, total: string) => string;
-  /** Overall progress while uploads run: "3 of 5 done". */
+  /** Overall progress while uploads run, shown and announced after a batch: "3 of 5 done". */
   done: (done: number, total: number) => string;
   /** Time left: "20 sec left". */
   eta: (time: string) => string;

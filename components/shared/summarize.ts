@@ -76,6 +76,8 @@ function sum(snapshot: UploadProgressSnapshot, ids: readonly string[]): UploadsS
   let completed = 0;
   let failed = 0;
   let waiting = 0;
+  /** Some wait their turn to be followed: what is left of them is not known. */
+  let unseen = false;
   let sized = 0;
   let sizes = 0;
   let uploaded = 0;
@@ -87,7 +89,11 @@ function sum(snapshot: UploadProgressSnapshot, ids: readonly string[]): UploadsS
     const settled = status === 'completed' || status === 'failed';
     if (status === 'completed') completed++;
     else if (status === 'failed') failed++;
-    else if (!entry || entry.connection === 'waiting') waiting++;
+    else if (!entry || entry.connection === 'waiting') {
+      waiting++;
+      // An id no longer tracked counts as waiting, but never comes: it hides no time left.
+      unseen ||= !!entry;
+    }
     if (entry?.totalBytes != null) {
       const size = entry.totalBytes;
       sized++;
@@ -121,7 +127,7 @@ function sum(snapshot: UploadProgressSnapshot, ids: readonly string[]): UploadsS
         : 0,
     // None while some wait their turn, as the manager's own (src/manager/snapshot-views.ts).
     etaSeconds:
-      rate && !waiting ? (remaining + (sized ? (sizes / sized) * unknown : 0)) / rate : null,
+      rate && !unseen ? (remaining + (sized ? (sizes / sized) * unknown : 0)) / rate : null,
   };
 }
 

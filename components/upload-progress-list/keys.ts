@@ -1,6 +1,6 @@
 /**
  * Where a key pressed on row `i` of `n` moves the focus: arrows by one, Page Down and Page Up
- * by ten (about what a view of the list shows), Home and End to the ends, Tab and Shift+Tab
+ * by ten (one to two views of the list at its default height), Home and End to the ends, Tab and Shift+Tab
  * by one (`undefined` past either end: Tab then leaves the list as usual); `'toggle'` for
  * Enter or Space on a row with a long reason; `undefined` for any other key.
  */

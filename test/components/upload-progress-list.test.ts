@@ -214,6 +214,18 @@ describe('<upload-progress-list>', () => {
     expect($(list, '[part="rate"]').textContent).to.match(/^1 MB\/s\s+15 sec left$/);
   });
 
+  it('a list of some of the uploads keeps its time left when one of its ids is untracked', async () => {
+    manager.bytesPerSecond = 1_000_000;
+    manager.set('old', {status: 'failed', error: 'earlier batch'});
+    manager.set('a', {filename: 'a.bin', total_bytes: 10_000_000, uploaded_bytes: 5_000_000});
+    manager.set('gone', {filename: 'g.bin', total_bytes: 10_000_000});
+    const list = await makeList(['a', 'gone']);
+    expect($(list, '[part="rate"]').textContent).to.match(/\sleft$/);
+    manager.untrack('gone');
+    await rendered(list);
+    expect($(list, '[part="rate"]').textContent).to.match(/^1 MB\/s\s+\d+ sec left$/);
+  });
+
   it('shows every tracked upload when uploadIds is null', async () => {
     manager.set('p', {filename: 'p.txt'});
     manager.set('q', {filename: 'q.txt'});
@@ -340,6 +352,20 @@ describe('<upload-progress-list>', () => {
     await rendered(list);
     await waitFor(() => region.textContent!.includes('uploaded'), 'batched announcement', 2500);
     expect(region.textContent).to.equal('10 uploaded. 11 of 60 done');
+  });
+
+  it('announces a long filename and reason shortened, never half an emoji', async () => {
+    manager.set('e', {filename: 'e.bin'});
+    const list = await makeList(['e']);
+    const region = liveRegion()!;
+    const name = `${'n'.repeat(4000)}.jpg`;
+    manager.set('e', {filename: name, status: 'failed', error: '😀'.repeat(100)});
+    await rendered(list);
+    await waitFor(() => region.textContent!.includes(' failed: '), 'the failure', 2500);
+    const said = region.textContent!;
+    // The one upload settled: the summary follows.
+    expect(said).to.equal(`${'n'.repeat(149)}… failed: ${'😀'.repeat(74)}…. 0 uploaded, 1 failed`);
+    expect(said).not.to.match(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
   });
 
   it('works with a real manager fed by an event stream', async () => {

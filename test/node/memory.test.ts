@@ -172,6 +172,22 @@ describe('snapshots handed out never change', () => {
     assert.equal(first.uploads.get('a')!.connection, 'waiting');
     manager.closeAll();
   });
+
+  it('not when one of the uploads it saw settled is untracked (the settled log starts anew)', async () => {
+    const {manager, send, opened} = setup();
+    manager.track(['a', 'b']);
+    await waitFor(() => opened('a') && opened('b'));
+    send('a', 100, 'completed');
+    send('b', 100, 'completed');
+    await waitFor(() => manager.getSnapshot().completed === 2);
+    const kept = manager.getSnapshot();
+    manager.untrack('a');
+    assert.deepEqual([...manager.getSnapshot().uploads.keys()], ['b']);
+    assert.deepEqual([...kept.uploads.keys()], ['a', 'b']);
+    assert.equal(kept.uploads.get('a')?.progress?.status, 'completed');
+    assert.equal(kept.progressMap.get('b')?.status, 'completed');
+    manager.closeAll();
+  });
 });
 
 describe('memory of reading a snapshot', () => {
