@@ -335,6 +335,17 @@ describe('<upload-progress-list>', () => {
     expect(changes).to.deep.equal(['m7.bin failed: Virus found. 59 uploaded, 1 failed']);
   });
 
+  it('announces only what settles after it opened, not uploads settled before', async () => {
+    manager.set('done', {filename: 'done.bin', status: 'completed', uploaded_bytes: 1000});
+    manager.set('r1', {filename: 'r1.bin'});
+    manager.set('r2', {filename: 'r2.bin'});
+    const list = await makeList(['done', 'r1', 'r2']);
+    const region = liveRegion()!;
+    manager.set('r1', {filename: 'r1.bin', status: 'completed', uploaded_bytes: 1000});
+    await rendered(list);
+    await waitFor(() => region.textContent === 'r1.bin uploaded', 'r1 alone', 2500);
+  });
+
   it('announces a batch of many with how far the whole is, and a long reason shortened', async function () {
     this.timeout(8000);
     for (let i = 0; i < 60; i++) manager.set(`m${i}`, {filename: `m${i}.bin`});
