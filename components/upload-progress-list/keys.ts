@@ -1,8 +1,8 @@
 /**
  * Where a key pressed on row `i` of `n` moves the focus: arrows by one, Page Down and Page Up
- * by ten (one to two views of the list at its default height), Home and End to the ends, Tab and Shift+Tab
- * by one (`undefined` past either end: Tab then leaves the list as usual); `'toggle'` for
- * Enter or Space on a row with a long reason; `undefined` for any other key.
+ * by ten (one to two views of the list at its default height), Home and End to the ends,
+ * Tab and Shift+Tab by one (`undefined` past either end: Tab then leaves the list as usual);
+ * `'toggle'` for Enter or Space on a row with a long reason; `undefined` for any other key.
  */
 export function keyTarget(
   event: KeyboardEvent,
