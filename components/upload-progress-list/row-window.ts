@@ -149,7 +149,9 @@ export class RowWindow implements ReactiveController {
     const rows = this.#items?.parentElement;
     if (!rows || i < 0) return;
     const y = this.#heights.offset(i);
-    const bottom = y + this.#heights.get(i) - this.#viewport;
+    // The view's height as laid out now: the observer's figure comes with the next frame (a
+    // page without frames yet, or in the background, still has the 600 px guess).
+    const bottom = y + this.#heights.get(i) - (rows.clientHeight || this.#viewport);
     if (y < this.#top) rows.scrollTop = y;
     else if (bottom > this.#top) rows.scrollTop = bottom;
     this.#top = rows.scrollTop;

@@ -37,7 +37,9 @@ export default [
       gap: 0.75rem;
       font-variant-numeric: tabular-nums;
     }
+    /* Targets of 24 px at least (WCAG 2.2 target size; they were 18 px), 44 px for a finger. */
     button {
+      min-block-size: 24px;
       padding: 0 0.5em;
       border: 1px solid var(--_line);
       border-radius: var(--upload-progress-filter-radius, 999px);
@@ -45,6 +47,11 @@ export default [
       color: inherit;
       font: inherit;
       cursor: pointer;
+    }
+    @media (pointer: coarse) {
+      button {
+        min-block-size: 44px;
+      }
     }
     [aria-pressed='true'] {
       background: var(

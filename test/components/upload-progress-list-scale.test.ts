@@ -175,6 +175,19 @@ describe('<upload-progress-list> with many uploads', () => {
     await waitFor(() => at() === MANY, 'stays on the last');
   });
 
+  it('End shows the last row whole, its focus ring too', async () => {
+    const list = await makeList(ids(MANY));
+    rows(list)[0]!.focus();
+    await sendKeys({press: 'End'});
+    await waitFor(() => focusedRow(list)?.getAttribute('aria-posinset') === String(MANY), 'last');
+    await rendered(list);
+    await rendered(list);
+    const view = scroller(list).getBoundingClientRect();
+    const row = focusedRow(list)!.getBoundingClientRect();
+    expect(row.bottom).to.be.at.most(view.bottom + 0.5);
+    expect(row.top).to.be.at.least(view.top - 0.5);
+  });
+
   it('keeps a focused row, and the focus, when the row is scrolled far away', async () => {
     const list = await makeList(ids(MANY));
     const first = rows(list)[0]!;

@@ -226,6 +226,19 @@ describe('<upload-progress-list>', () => {
     expect($(list, '[part="rate"]').textContent).to.match(/^1 MB\/s\s+\d+ sec left$/);
   });
 
+  it('makes every button a target of 24 px at least (filter, Read more)', async () => {
+    manager.set('ok', {filename: 'ok.bin'});
+    manager.set('bad', {filename: 'bad.bin', status: 'failed', error: `No: ${'x '.repeat(200)}`});
+    const list = await makeList(['ok', 'bad']);
+    const buttons = [...list.shadowRoot!.querySelectorAll('button')];
+    expect(buttons.map((b) => b.textContent!.trim())).to.include.members([
+      'All (2)',
+      'Failed (1)',
+      'Read more',
+    ]);
+    for (const b of buttons) expect(b.getBoundingClientRect().height).to.be.at.least(24);
+  });
+
   it('shows every tracked upload when uploadIds is null', async () => {
     manager.set('p', {filename: 'p.txt'});
     manager.set('q', {filename: 'q.txt'});
