@@ -43,16 +43,29 @@ function countingServer(mode: 'single' | 'multiplex') {
   return {server, fetch: fetchFn};
 }
 
+/** The page's scheduler (Chromium has one), which the queue posts its tasks to. */
+const scheduler = (globalThis as unknown as {scheduler: {postTask(run: () => void): unknown}})
+  .scheduler;
+
 /**
- * One task later: the queue starts its streams in tasks posted with `scheduler.postTask`
- * (Chromium has it), which run in the order they were posted, before timers of the same age.
+ * One task later: the queue starts its streams in tasks posted with `scheduler.postTask`,
+ * which run in the order they were posted.
  */
-const nextTask = () =>
-  new Promise<void>((resolve) =>
-    (globalThis as unknown as {scheduler: {postTask(run: () => void): unknown}}).scheduler.postTask(
-      resolve,
-    ),
-  );
+const nextTask = () => new Promise<void>((resolve) => scheduler.postTask(resolve));
+
+/** A manager whose progress requests are counted and never answered. */
+function silentManager(maxConnections?: number) {
+  const counted = {requested: 0};
+  const manager = new UploadProgressManager({
+    fetch: (() => {
+      counted.requested++;
+      return new Promise(() => undefined);
+    }) as typeof fetch,
+    connectionBudget: new ConnectionBudget(),
+    maxConnections,
+  });
+  return {manager, counted};
+}
 
 describe('tracking thousands of uploads', () => {
   it('track() of 10,000 starts only maxConnections streams; the rest wait, counted true', async function () {
@@ -147,40 +160,30 @@ describe('tracking thousands of uploads', () => {
   });
 
   it('posts the tasks that start streams with scheduler.postTask, not a chain of setTimeout(0) (held 4 ms a link)', async () => {
-    const scheduler = (globalThis as unknown as {scheduler: {postTask(run: () => void): unknown}})
-      .scheduler;
     const postTask = scheduler.postTask;
     let posted = 0;
     scheduler.postTask = function (run) {
       posted++;
       return postTask.call(this, run);
     };
-    let requested = 0;
-    const m = new UploadProgressManager({
-      fetch: (() => {
-        requested++;
-        return new Promise(() => undefined);
-      }) as typeof fetch,
-      connectionBudget: new ConnectionBudget(),
-      maxConnections: 1000,
-    });
+    const {manager: m, counted} = silentManager(1000);
     // Time stands still: only the count (100) ends a task, however slow the machine.
     const realNow = performance.now.bind(performance);
     performance.now = () => 0;
     try {
       const ids = Array.from({length: 250}, (_, i) => `u${i}`);
       m.track(ids);
-      await waitFor(() => requested === 250, 'every stream started');
+      await waitFor(() => counted.requested === 250, 'every stream started');
       // One task for the first hundred, then one for each next hundred.
       expect(posted).to.equal(3);
       // Cleared with a task still posted: it starts nothing.
       m.track(ids.map((id) => `v${id}`));
       await nextTask();
-      expect(requested).to.equal(350);
+      expect(counted.requested).to.equal(350);
       m.closeAll();
       await nextTask();
       await nextTask();
-      expect(requested).to.equal(350);
+      expect(counted.requested).to.equal(350);
     } finally {
       performance.now = realNow;
       scheduler.postTask = postTask;
@@ -189,23 +192,14 @@ describe('tracking thousands of uploads', () => {
   });
 
   it("starts streams through the timer when the page's own scheduler.postTask throws", async () => {
-    const scheduler = (globalThis as unknown as {scheduler: {postTask(run: () => void): unknown}})
-      .scheduler;
     const postTask = scheduler.postTask;
     scheduler.postTask = () => {
       throw new TypeError('not this scheduler');
     };
-    let requested = 0;
-    const m = new UploadProgressManager({
-      fetch: (() => {
-        requested++;
-        return new Promise(() => undefined);
-      }) as typeof fetch,
-      connectionBudget: new ConnectionBudget(),
-    });
+    const {manager: m, counted} = silentManager();
     try {
       m.track(['a', 'b', 'c']);
-      await waitFor(() => requested === 3, 'every stream started');
+      await waitFor(() => counted.requested === 3, 'every stream started');
       expect(m.getSnapshot().waiting).to.equal(0);
     } finally {
       scheduler.postTask = postTask;
